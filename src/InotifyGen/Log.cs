@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace InotifyGen;
+
+/// <summary>Every log message, source-generated: no allocation unless the level is enabled.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "Event queue overflowed.")]
+    public static partial void QueueOverflowed(ILogger logger);
+
+    [LoggerMessage(2, LogLevel.Error, "{Message}")]
+    public static partial void WatchFailed(ILogger logger, string message);
+
+    [LoggerMessage(3, LogLevel.Debug, "Event for unknown watch descriptor {Wd} dropped (its watch was already removed).")]
+    public static partial void UnknownWatch(ILogger logger, int wd);
+
+    [LoggerMessage(4, LogLevel.Error, "A handler threw while processing {Event}; continuing (policy LogAndContinue).")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string @event);
+
+    [LoggerMessage(5, LogLevel.Debug, "{Available} bytes available to read but threshold is {Threshold} bytes.")]
+    public static partial void BelowThreshold(ILogger logger, int available, int threshold);
+
+    [LoggerMessage(6, LogLevel.Debug, "Added watch {Wd} on {Path}.")]
+    public static partial void WatchAdded(ILogger logger, int wd, string path);
+}

@@ -1,0 +1,44 @@
+namespace InotifyGen;
+
+/// <summary>One watched file or directory, pyinotify's <c>Watch</c>.</summary>
+public sealed class Watch
+{
+    internal Watch(int wd, string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? excludeFilter, bool isDir)
+    {
+        Wd = wd;
+        Path = path;
+        Mask = mask;
+        Handler = handler;
+        AutoAdd = autoAdd;
+        ExcludeFilter = excludeFilter;
+        IsDir = isDir;
+    }
+
+    /// <summary>The watch descriptor.</summary>
+    public int Wd { get; }
+
+    /// <summary>The watched path, absolute and normalised. Kept current when the item moves within a watched tree.</summary>
+    public string Path { get; internal set; }
+
+    /// <summary>The events asked for.</summary>
+    public EventMask Mask { get; internal set; }
+
+    /// <summary>The handler for this watch's events, or null to use the notifier's default handler.</summary>
+    public ProcessEvent? Handler { get; internal set; }
+
+    /// <summary>Whether directories created inside are watched automatically.</summary>
+    public bool AutoAdd { get; internal set; }
+
+    /// <summary>The exclude filter inherited by watches added automatically under this one.</summary>
+    public ExcludeFilter? ExcludeFilter { get; internal set; }
+
+    /// <summary>Whether the watched item is a directory.</summary>
+    public bool IsDir { get; }
+
+    /// <summary>True once the watch was removed (by RmWatch, or by the kernel with IN_IGNORED).</summary>
+    public bool IsRemoved { get; internal set; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"<Watch wd={Wd} path={Path} mask=0x{(uint)Mask:x} auto_add={(AutoAdd ? "True" : "False")} >";
+}

@@ -1,0 +1,385 @@
+using InotifyGen.Interop;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InotifyGen;
+
+/// <summary>
+/// One inotify instance and its watches, pyinotify's <c>WatchManager</c>. Thread-safe: watches may be added and
+/// removed while a notifier is processing events on another thread.
+/// </summary>
+public sealed class WatchManager : IDisposable
+{
+    /// <summary>The wd pyinotify returns for a path whose watch failed.</summary>
+    public const int WatchFailed = -1;
+    /// <summary>The wd pyinotify returns for a path the exclude filter rejected.</summary>
+    public const int WatchExcluded = -2;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<int, Watch> _byWd = new();       // live watches, and removed ones until their IN_IGNORED
+    private readonly Dictionary<string, Watch> _byPath = new(StringComparer.Ordinal); // live watches only
+    private readonly FileDescriptorHandle _handle;
+
+    /// <summary>Creates an inotify instance. <paramref name="excludeFilter"/> applies to every AddWatch that gives none.</summary>
+    /// <exception cref="InotifyException">The instance limit (fs.inotify.max_user_instances) was reached.</exception>
+    public WatchManager(ExcludeFilter? excludeFilter = null, ILogger? logger = null)
+    {
+        ExcludeFilter = excludeFilter;
+        Logger = logger ?? NullLogger.Instance;
+        var fd = Libc.InotifyInit1(Libc.IN_CLOEXEC | Libc.IN_NONBLOCK);
+        if (fd < 0)
+            throw InotifyErrors.ForInit(InotifyErrors.LastErrno);
+        _handle = new FileDescriptorHandle(fd);
+    }
+
+    /// <summary>The exclude filter used when AddWatch is given none.</summary>
+    public ExcludeFilter? ExcludeFilter { get; }
+
+    /// <summary>Where watch errors are logged when <c>quiet</c> is true.</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>The inotify file descriptor (pyinotify's <c>get_fd</c>), for registering with an event loop.</summary>
+    public int Fd => _handle.Fd;
+
+    /// <summary>True once disposed (or once its notifier stopped).</summary>
+    public bool IsClosed => _handle.IsClosed;
+
+    internal FileDescriptorHandle Handle => _handle;
+
+    /// <summary>The handler of the notifier reading this manager: it decides the mask when AddWatch gets neither mask nor handler.</summary>
+    internal ProcessEvent? DefaultHandler { get; set; }
+
+    /// <summary>
+    /// Watches <paramref name="path"/> (pyinotify's <c>add_watch</c>). Returns path to wd for every path watched:
+    /// positive on success, <see cref="WatchFailed"/> (-1) when the kernel refused, <see cref="WatchExcluded"/> (-2)
+    /// when excluded. Watching a path again keeps its wd and replaces its mask, handler, autoAdd and filter.
+    /// </summary>
+    /// <param name="path">A file or directory; a shell glob when <paramref name="doGlob"/> is true.</param>
+    /// <param name="mask">The events; <see cref="EventMask.None"/> means the events <paramref name="handler"/> (or the notifier's default handler) handles.</param>
+    /// <param name="handler">The handler for this watch's events, instead of the notifier's default.</param>
+    /// <param name="recursive">Also watch every directory below (symbolic links are not followed).</param>
+    /// <param name="autoAdd">Watch directories created (or moved) inside later on.</param>
+    /// <param name="doGlob">Expand <c>* ? [...]</c> in the path.</param>
+    /// <param name="quiet">Log failures and return -1 (true), or throw a <see cref="WatchManagerException"/> (false).</param>
+    /// <param name="excludeFilter">Paths not to watch; defaults to the manager's filter.</param>
+    public IReadOnlyDictionary<string, int> AddWatch(string path, EventMask mask = EventMask.None, ProcessEvent? handler = null,
+        bool recursive = false, bool autoAdd = false, bool doGlob = false, bool quiet = true, ExcludeFilter? excludeFilter = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return AddWatch([path], mask, handler, recursive, autoAdd, doGlob, quiet, excludeFilter);
+    }
+
+    /// <summary>Watches every path in <paramref name="paths"/>; see <see cref="AddWatch(string, EventMask, ProcessEvent?, bool, bool, bool, bool, ExcludeFilter?)"/>.</summary>
+    public IReadOnlyDictionary<string, int> AddWatch(IEnumerable<string> paths, EventMask mask = EventMask.None, ProcessEvent? handler = null,
+        bool recursive = false, bool autoAdd = false, bool doGlob = false, bool quiet = true, ExcludeFilter? excludeFilter = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ThrowIfClosed();
+        var events = ResolveMask(mask, handler);
+        var filter = excludeFilter ?? ExcludeFilter;
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var given in paths)
+        {
+            var normal = NormalizePath(given);
+            foreach (var top in doGlob ? Glob.Expand(normal) : [normal])
+            {
+                foreach (var p in recursive ? WalkDirectories(top) : [top])
+                {
+                    if (filter is not null && filter.IsExcluded(p))
+                    {
+                        result[p] = WatchExcluded;
+                        continue;
+                    }
+                    try
+                    {
+                        result[p] = Add(p, events, handler, autoAdd, filter).Wd;
+                    }
+                    catch (InotifyException e)
+                    {
+                        result[p] = WatchFailed;
+                        if (!quiet)
+                            throw new WatchManagerException(e, result, null);
+                        Log.WatchFailed(Logger, e.Message);
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Changes existing watches (pyinotify's <c>update_watch</c>): a null argument leaves that setting as it is.
+    /// Returns wd to success. With <paramref name="recursive"/>, every watch below each wd's path is changed too.
+    /// </summary>
+    public IReadOnlyDictionary<int, bool> UpdateWatch(int wd, EventMask? mask = null, ProcessEvent? handler = null,
+        bool recursive = false, bool? autoAdd = null, bool quiet = true) =>
+        UpdateWatch([wd], mask, handler, recursive, autoAdd, quiet);
+
+    /// <summary>Changes every watch in <paramref name="wds"/>; see <see cref="UpdateWatch(int, EventMask?, ProcessEvent?, bool, bool?, bool)"/>.</summary>
+    public IReadOnlyDictionary<int, bool> UpdateWatch(IEnumerable<int> wds, EventMask? mask = null, ProcessEvent? handler = null,
+        bool recursive = false, bool? autoAdd = null, bool quiet = true)
+    {
+        ArgumentNullException.ThrowIfNull(wds);
+        ThrowIfClosed();
+        var result = new Dictionary<int, bool>();
+        foreach (var wd in Expand(wds, recursive))
+        {
+            try
+            {
+                lock (_gate)
+                {
+                    var w = LiveWatch(wd);
+                    var newMask = mask is { } m ? ResolveMask(m, handler ?? w.Handler) : w.Mask;
+                    var newAutoAdd = autoAdd ?? w.AutoAdd;
+                    if (mask is not null || newAutoAdd != w.AutoAdd)
+                    {
+                        var got = Libc.InotifyAddWatch(_handle, w.Path, (uint)KernelMask(newMask, newAutoAdd));
+                        if (got < 0)
+                            throw InotifyErrors.ForWatch(InotifyErrors.LastErrno, w.Path);
+                        if (got != wd)
+                            throw new InotifyException(0, w.Path,
+                                $"cannot update watch {wd}: '{w.Path}' is now a different file (it was replaced); watch it again with AddWatch");
+                    }
+                    w.Mask = newMask;
+                    w.AutoAdd = newAutoAdd;
+                    if (handler is not null)
+                        w.Handler = handler;
+                }
+                result[wd] = true;
+            }
+            catch (InotifyException e)
+            {
+                result[wd] = false;
+                if (!quiet)
+                    throw new WatchManagerException(e, null, result);
+                Log.WatchFailed(Logger, e.Message);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Removes watches (pyinotify's <c>rm_watch</c>); with <paramref name="recursive"/>, every watch below too.
+    /// Returns wd to success. The kernel's IN_IGNORED for each still reaches the handler, then the watch is forgotten.
+    /// </summary>
+    public IReadOnlyDictionary<int, bool> RmWatch(int wd, bool recursive = false, bool quiet = true) => RmWatch([wd], recursive, quiet);
+
+    /// <summary>Removes every watch in <paramref name="wds"/>; see <see cref="RmWatch(int, bool, bool)"/>.</summary>
+    public IReadOnlyDictionary<int, bool> RmWatch(IEnumerable<int> wds, bool recursive = false, bool quiet = true)
+    {
+        ArgumentNullException.ThrowIfNull(wds);
+        ThrowIfClosed();
+        var result = new Dictionary<int, bool>();
+        foreach (var wd in Expand(wds, recursive))
+        {
+            try
+            {
+                lock (_gate)
+                {
+                    var w = LiveWatch(wd);
+                    if (Libc.InotifyRmWatch(_handle, wd) < 0)
+                    {
+                        var errno = InotifyErrors.LastErrno;
+                        Forget(w); // EINVAL: the kernel already dropped it; keeping it would leave it stale
+                        throw new InotifyException(errno, w.Path, $"cannot remove watch {wd} on '{w.Path}': {Libc.Describe(errno)}");
+                    }
+                    MarkRemoved(w);
+                }
+                result[wd] = true;
+            }
+            catch (InotifyException e)
+            {
+                result[wd] = false;
+                if (!quiet)
+                    throw new WatchManagerException(e, null, result);
+                Log.WatchFailed(Logger, e.Message);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The wd watching <paramref name="path"/>, or null (pyinotify's <c>get_wd</c>, but a dictionary lookup).</summary>
+    public int? GetWd(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        lock (_gate)
+            return _byPath.TryGetValue(NormalizePath(path), out var w) ? w.Wd : null;
+    }
+
+    /// <summary>The path watched by <paramref name="wd"/>, or null.</summary>
+    public string? GetPath(int wd) => GetWatch(wd)?.Path;
+
+    /// <summary>The live watch with descriptor <paramref name="wd"/>, or null.</summary>
+    public Watch? GetWatch(int wd)
+    {
+        lock (_gate)
+            return _byWd.TryGetValue(wd, out var w) && !w.IsRemoved ? w : null;
+    }
+
+    /// <summary>A snapshot of the live watches, by wd.</summary>
+    public IReadOnlyDictionary<int, Watch> Watches
+    {
+        get
+        {
+            lock (_gate)
+                return _byWd.Values.Where(w => !w.IsRemoved).ToDictionary(w => w.Wd);
+        }
+    }
+
+    /// <summary>Closes the inotify instance; every watch goes with it. Idempotent and safe from any thread.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _byWd.Clear();
+            _byPath.Clear();
+        }
+        _handle.Dispose();
+    }
+
+    /// <summary>Absolute, without a trailing slash (but "/" stays "/").</summary>
+    internal static string NormalizePath(string path)
+    {
+        if (path.Length == 0)
+            throw new ArgumentException("the path is empty; give a file or directory to watch", nameof(path));
+        var full = System.IO.Path.GetFullPath(path);
+        return full.Length > 1 ? full.TrimEnd('/') : full;
+    }
+
+    /// <summary>The watch for an event's wd, including one removed whose IN_IGNORED has not been processed yet.</summary>
+    internal Watch? WatchForEvent(int wd)
+    {
+        lock (_gate)
+            return _byWd.GetValueOrDefault(wd);
+    }
+
+    /// <summary>Forgets a watch for good (after its IN_IGNORED).</summary>
+    internal void Forget(Watch w)
+    {
+        lock (_gate)
+        {
+            if (_byWd.TryGetValue(w.Wd, out var current) && ReferenceEquals(current, w))
+                _byWd.Remove(w.Wd);
+            MarkRemoved(w);
+        }
+    }
+
+    /// <summary>Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.</summary>
+    internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            var wd = Libc.InotifyAddWatch(_handle, path, (uint)KernelMask(mask, autoAdd));
+            if (wd < 0)
+                throw InotifyErrors.ForWatch(InotifyErrors.LastErrno, path);
+            if (_byWd.TryGetValue(wd, out var existing) && !existing.IsRemoved)
+            {
+                // Same inode watched again (pyinotify replaces the settings and keeps the wd).
+                if (existing.Path != path)
+                {
+                    _byPath.Remove(existing.Path);
+                    existing.Path = path;
+                }
+                existing.Mask = mask;
+                existing.Handler = handler;
+                existing.AutoAdd = autoAdd;
+                existing.ExcludeFilter = filter;
+                _byPath[path] = existing;
+                return existing;
+            }
+            var w = new Watch(wd, path, mask, handler, autoAdd, filter, Directory.Exists(path));
+            _byWd[wd] = w;
+            _byPath[path] = w;
+            Log.WatchAdded(Logger, wd, path);
+            return w;
+        }
+    }
+
+    /// <summary>Live watches at or below <paramref name="path"/>.</summary>
+    internal List<Watch> WatchesUnder(string path)
+    {
+        var prefix = path == "/" ? "/" : path + "/";
+        lock (_gate)
+            return _byPath.Values.Where(w => w.Path == path || w.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>The events the kernel is asked for: autoAdd needs IN_CREATE to see new directories.</summary>
+    internal static EventMask KernelMask(EventMask mask, bool autoAdd) => autoAdd ? mask | EventMask.Create : mask;
+
+    private EventMask ResolveMask(EventMask mask, ProcessEvent? handler)
+    {
+        if ((mask & EventTable.AllDispatchable) != 0)
+            return mask;
+        var source = handler ?? DefaultHandler;
+        var handled = source?.HandledMask ?? EventMask.AllEvents;
+        if ((handled & EventMask.AllEvents) == 0)
+            throw new ArgumentException(
+                $"no mask was given and {source!.GetType().Name} handles no event the kernel can be asked for; pass a mask to AddWatch",
+                nameof(mask));
+        return mask | (handled & EventMask.AllEvents);
+    }
+
+    private Watch LiveWatch(int wd) =>
+        _byWd.TryGetValue(wd, out var w) && !w.IsRemoved
+            ? w
+            : throw new InotifyException(Libc.EINVAL, null, $"no watch has descriptor {wd}; use a wd returned by AddWatch (or GetWd)");
+
+    private void MarkRemoved(Watch w)
+    {
+        w.IsRemoved = true;
+        if (_byPath.TryGetValue(w.Path, out var current) && ReferenceEquals(current, w))
+            _byPath.Remove(w.Path);
+    }
+
+    private IEnumerable<int> Expand(IEnumerable<int> wds, bool recursive)
+    {
+        if (!recursive)
+            return wds;
+        var all = new List<int>();
+        foreach (var wd in wds)
+        {
+            var path = GetPath(wd);
+            if (path is null)
+                all.Add(wd); // reported as a failure by the caller
+            else
+                all.AddRange(WatchesUnder(path).OrderBy(w => w.Path.Length).Select(w => w.Wd));
+        }
+        return all.Distinct();
+    }
+
+    /// <summary>The directory and every directory below it, top-down, not following symbolic links (os.walk).</summary>
+    internal static IEnumerable<string> WalkDirectories(string top)
+    {
+        yield return top;
+        if (!Directory.Exists(top) || new DirectoryInfo(top).LinkTarget is not null)
+            yield break;
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = false,
+            IgnoreInaccessible = true,
+            AttributesToSkip = FileAttributes.ReparsePoint,
+            ReturnSpecialDirectories = false,
+        };
+        var pending = new Stack<string>();
+        pending.Push(top);
+        while (pending.Count > 0)
+        {
+            var dir = pending.Pop();
+            string[] children;
+            try { children = Directory.GetDirectories(dir, "*", options); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            Array.Sort(children, StringComparer.Ordinal);
+            for (var i = children.Length - 1; i >= 0; i--)
+                pending.Push(children[i]);
+            foreach (var c in children)
+                yield return c;
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_handle.IsClosed)
+            throw new ObjectDisposedException(nameof(WatchManager), "this WatchManager was disposed (or its notifier stopped); create a new one");
+    }
+}
