@@ -15,8 +15,8 @@ public sealed class ExcludeFilter
     public ExcludeFilter(IEnumerable<string> patterns)
     {
         ArgumentNullException.ThrowIfNull(patterns);
-        _patterns = patterns.Select(Compile).ToArray();
-        Patterns = _patterns.Select(r => r.ToString()).ToArray();
+        Patterns = patterns.ToArray();
+        _patterns = Patterns.Select(Compile).ToArray();
     }
 
     /// <summary>Excludes paths matching any of <paramref name="patterns"/>.</summary>

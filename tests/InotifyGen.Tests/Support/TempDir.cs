@@ -26,5 +26,11 @@ public sealed class TempDir : IDisposable
     {
         try { Directory.Delete(Path, recursive: true); }
         catch (DirectoryNotFoundException) { }
+        catch (IOException)
+        {
+            // .NET cannot name entries whose names are not UTF-8; rm can.
+            using var rm = System.Diagnostics.Process.Start("rm", ["-rf", Path]);
+            rm.WaitForExit();
+        }
     }
 }
