@@ -42,7 +42,7 @@ internal static class HandlerParser
             // A default method stands for ALL_EVENTS only; the kernel sends UNMOUNT, Q_OVERFLOW and IGNORED unasked.
             if (rank != HandlerMethods.DefaultRank || (evt & EventMask.AllEvents) != 0)
                 handled |= evt;
-            targets.Add((evt, rank, TargetFor(winner, levels[depth].Type, depth, semanticModel.Compilation, type)));
+            targets.Add((evt, rank, TargetFor(winner, levels[depth].Type, depth, semanticModel.Compilation, type, ct)));
         }
 
         return new HandlerClassModel(
@@ -86,7 +86,7 @@ internal static class HandlerParser
             : DeclaresDispatchMember(type) || WillGenerateFor(type, ct);
 
     private static DispatchTarget TargetFor(HandlerMethod? winner, INamedTypeSymbol declaring, int depth,
-        Compilation compilation, INamedTypeSymbol type)
+        Compilation compilation, INamedTypeSymbol type, CancellationToken ct)
     {
         var declaringName = Strip(declaring.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
         // A winner known only from a compiled base's summary: that base's own switch calls it.
@@ -95,7 +95,7 @@ internal static class HandlerParser
         var method = winner.Method;
         // The base's own switch picks this same method (nothing nearer the derived class outranks it), and it can
         // call a method that is private to the base.
-        if (depth > 0 && (HasOwnDispatch(declaring, CancellationToken.None) || !compilation.IsSymbolAccessibleWithin(method, type)))
+        if (depth > 0 && (HasOwnDispatch(declaring, ct) || !compilation.IsSymbolAccessibleWithin(method, type)))
             return new DispatchTarget(null, false, false, declaringName + "." + method.Name);
         return new DispatchTarget(Escape(method.Name), winner.ReturnsBool, winner.TakesIn, null);
     }

@@ -310,6 +310,8 @@ internal static class HandlerMethods
     }
 
     /// <summary>
+    /// (Methods only; <see cref="FindWinner(ImmutableArray{HandlerLevel}, EventMask, out int, out int, out HandlerMethod?)"/>
+    /// also honours the summaries of compiled base handlers.)
     /// pyinotify's lookup for one event across a hierarchy (most derived first): the first specialised method
     /// anywhere, else the first family method, else the first default one. Only methods with an allowed signature
     /// take part. Returns null when nothing handles it; <paramref name="depth"/> is the index in
