@@ -34,6 +34,11 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
     }
 
+    /// <summary>"Outer.Inner.H": enough to find a nested handler, without its namespace.</summary>
+    private static readonly SymbolDisplayFormat NestedNameFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
@@ -73,7 +78,7 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
 
     private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type)
     {
-        var handlerName = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        var handlerName = type.ToDisplayString(NestedNameFormat);
         for (var t = type; t is not null; t = t.ContainingType)
         {
             foreach (var reference in t.DeclaringSyntaxReferences)
