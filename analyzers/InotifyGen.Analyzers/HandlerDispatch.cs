@@ -40,12 +40,18 @@ internal sealed class HandlerDispatch
         }
     }
 
-    /// <summary>The dispatch of <paramref name="type"/>, or null when it does not derive from ProcessEvent.</summary>
+    /// <summary>
+    /// The dispatch of <paramref name="type"/>, or null when it does not derive from ProcessEvent or a class of its
+    /// hierarchy dispatches by hand (then nothing is known about which method gets which event).
+    /// </summary>
     public static HandlerDispatch? For(INamedTypeSymbol type)
     {
         var types = HandlerMethods.HandlerHierarchy(type);
         if (types.IsEmpty)
             return null;
+        foreach (var t in types)
+            if (HasHandWrittenDispatch(t))
+                return null;
         var b = ImmutableArray.CreateBuilder<ImmutableArray<HandlerMethod>>(types.Length);
         foreach (var t in types)
             b.Add(HandlerMethods.HandlersDeclaredIn(t));
@@ -60,6 +66,28 @@ internal sealed class HandlerDispatch
             received[winner.Method] = events | evt;
         }
         return new HandlerDispatch(type, hierarchy, received);
+    }
+
+    /// <summary>
+    /// True when the class itself declares DispatchEvent or HandledEvents, other than the generator's output (which
+    /// carries [GeneratedCode]): the generator leaves such a class alone, and so do these rules.
+    /// </summary>
+    public static bool HasHandWrittenDispatch(INamedTypeSymbol type) =>
+        HasHandWritten(type, HandlerMethods.DispatchMethodName) || HasHandWritten(type, HandlerMethods.HandledEventsPropertyName);
+
+    private static bool HasHandWritten(INamedTypeSymbol type, string name)
+    {
+        foreach (var member in type.GetMembers(name))
+        {
+            if (member.IsImplicitlyDeclared)
+                continue;
+            var generated = false;
+            foreach (var a in member.GetAttributes())
+                generated |= a.AttributeClass is { Name: "GeneratedCodeAttribute" };
+            if (!generated)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>"IN_CREATE", "IN_CLOSE_WRITE and IN_CLOSE_NOWRITE", "IN_A, IN_B and IN_C", in kernel order.</summary>

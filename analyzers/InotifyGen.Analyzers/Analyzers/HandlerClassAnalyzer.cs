@@ -52,6 +52,8 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             ReportOutsideProcessEvent(context, type, declared);
             return;
         }
+        if (HandlerDispatch.HasHandWrittenDispatch(type))
+            return;
         ReportNotPartial(context, type);
         foreach (var h in declared)
             if (!h.HasAllowedSignature)

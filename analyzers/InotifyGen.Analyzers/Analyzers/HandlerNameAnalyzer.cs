@@ -31,7 +31,8 @@ public sealed class HandlerNameAnalyzer : DiagnosticAnalyzer
         // The process_ prefix is reserved for handlers in a ProcessEvent class, as in pyinotify. An override
         // was already reported where its base method is declared.
         if (method.MethodKind != MethodKind.Ordinary || method.IsOverride || !HandlerMethods.HasHandlerPrefix(method)
-            || !HandlerMethods.DerivesFromProcessEvent(method.ContainingType))
+            || !HandlerMethods.DerivesFromProcessEvent(method.ContainingType)
+            || HandlerDispatch.HasHandWrittenDispatch(method.ContainingType))
             return;
         // A valid name, or an [On...] attribute that makes the method a handler whatever its name.
         if (HandlerMethods.Classify(method) is not null)

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using InotifyGen.CodeFixes;
+using InotifyGen.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -42,11 +42,15 @@ internal static class Harness
             References, CompilationOptions);
 
     /// <summary>
-    /// Every analyzer diagnostic (any severity, and AD0001 if an analyzer threw), in source order; the code itself
-    /// must compile.
+    /// Runs the generator, then the analyzers: every analyzer diagnostic (any severity, and AD0001 if an analyzer
+    /// threw), in source order. The code, with the generated dispatch, must compile.
     /// </summary>
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation)
     {
+        // As in the IDE and the build, the analyzers see the generated dispatch.
+        CSharpGeneratorDriver.Create([new HandlerGenerator().AsSourceGenerator()], parseOptions: ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, "the test code does not compile:\n" + string.Join("\n", errors));
         var withAnalyzers = compilation.WithAnalyzers(Analyzers,
