@@ -2,7 +2,10 @@ using InotifyGen.Analyzers.Tests.Support;
 
 namespace InotifyGen.Analyzers.Tests;
 
-/// <summary>IGEN004 (signature), IGEN005 (an event handled twice at one rank) and IGEN006 (a family method hidden).</summary>
+/// <summary>
+/// IGEN004 (signature), IGEN005 (an event handled twice at one rank), IGEN006 (a family method hidden) and IGEN011
+/// (flags in [On(mask)]).
+/// </summary>
 public class DispatchTests
 {
     private const string Allowed =
@@ -165,6 +168,32 @@ public class DispatchTests
             {
                 void process_IN_CLOSE_WRITE(InotifyEvent e) { }
                 void process_default(InotifyEvent e) { }
+            }
+            """);
+
+    [Fact]
+    public Task FlagsInOnAttribute_AreReportedOnTheAttribute() =>
+        Harness.VerifyAsync("""
+            using InotifyGen;
+            partial class H : ProcessEvent
+            {
+                [[|On(EventMask.Create | EventMask.IsDir)|]] void Created(InotifyEvent e) { }
+                [[|On(EventMask.Delete | EventMask.OneShot | EventMask.DontFollow)|]] void Deleted(InotifyEvent e) { }
+                [[|On((EventMask)0x10000 | EventMask.Modify)|]] void Modified(InotifyEvent e) { }
+            }
+            """,
+            ("IGEN011", "[On] on 'Created' includes IN_ISDIR, which is never dispatched: IN_ISDIR is only ever piggybacked onto another event; test InotifyEvent.IsDir in that event's handler instead"),
+            ("IGEN011", "[On] on 'Deleted' includes IN_DONT_FOLLOW|IN_ONESHOT, which is never dispatched: IN_DONT_FOLLOW is an option for AddWatch (do not follow a symbolic link); the kernel never reports it"),
+            ("IGEN011", "[On] on 'Modified' includes 0x10000, which is never dispatched: no inotify event has that value"));
+
+    [Fact]
+    public Task OnAttributeWithEventsOnly_IsSilent() =>
+        Harness.VerifySilentAsync("""
+            using InotifyGen;
+            partial class H : ProcessEvent
+            {
+                [On(EventMask.AllEvents)] void Any(InotifyEvent e) { }
+                [On(EventMask.QueueOverflow | EventMask.Ignored | EventMask.Unmount)] void Kernel(InotifyEvent e) { }
             }
             """);
 }

@@ -12,8 +12,8 @@ namespace InotifyGen.Analyzers;
 
 /// <summary>
 /// The rules about a class and its handler methods: IGEN003 (not partial), IGEN004 (signature), IGEN005 (an event
-/// handled twice at one rank), IGEN006 (a specialised method hides its family method) and IGEN007 (handler methods
-/// outside a ProcessEvent class).
+/// handled twice at one rank), IGEN006 (a specialised method hides its family method), IGEN007 (handler methods
+/// outside a ProcessEvent class) and IGEN011 (flags in an [On(mask)] attribute).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
@@ -24,7 +24,8 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidHandlerSignature,
         DiagnosticDescriptors.EventHandledTwice,
         DiagnosticDescriptors.SpecialisedHidesFamily,
-        DiagnosticDescriptors.HandlerOutsideProcessEvent);
+        DiagnosticDescriptors.HandlerOutsideProcessEvent,
+        DiagnosticDescriptors.OnAttributeIncludesFlags);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -56,9 +57,12 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             return;
         ReportNotPartial(context, type);
         foreach (var h in declared)
+        {
             if (!h.HasAllowedSignature)
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidHandlerSignature,
                     h.Method.Locations[0], h.Method.Name, DescribeProblems(h)));
+            ReportFlagsInOnAttribute(context, h);
+        }
         var dispatch = HandlerDispatch.For(type);
         if (dispatch is null)
             return;
@@ -92,6 +96,25 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
                         decl.Identifier.GetLocation(), t.Name, handlerName));
                 }
             }
+        }
+    }
+
+    /// <summary>IGEN011: <c>[On(EventMask.Create | EventMask.IsDir)]</c>; the flag part can never match an event.</summary>
+    private static void ReportFlagsInOnAttribute(SymbolAnalysisContext context, HandlerMethod h)
+    {
+        foreach (var source in h.Sources)
+        {
+            if (source.Kind != HandlerSourceKind.MaskAttribute || source.NonEventBits == EventMask.None)
+                continue;
+            string? why = null;
+            foreach (var n in EventTable.Names)
+                if (why is null && !n.IsEvent && n.Mask != EventMask.AllEvents && (source.NonEventBits & n.Mask) == n.Mask)
+                    why = n.NotAnEventBecause;
+            why ??= "no inotify event has that value";
+            var location = source.Attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
+                ?? h.Method.Locations[0];
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OnAttributeIncludesFlags, location,
+                h.Method.Name, HandlerDispatch.DescribeMask(source.NonEventBits), why));
         }
     }
 

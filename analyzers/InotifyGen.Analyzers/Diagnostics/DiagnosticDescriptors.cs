@@ -18,6 +18,7 @@ internal static class DiagnosticDescriptors
     public const string MaskExcludesEveryHandledEventId = "IGEN008";
     public const string OverflowHandlerOnlyPerWatchId = "IGEN009";
     public const string MaskExcludesSomeHandledEventsId = "IGEN010";
+    public const string OnAttributeIncludesFlagsId = "IGEN011";
 
     /// <summary>The property of an IGEN001 diagnostic that holds the suggested name, for the rename fix.</summary>
     public const string SuggestedNameProperty = "SuggestedName";
@@ -87,6 +88,12 @@ internal static class DiagnosticDescriptors
         "Watch mask excludes events the handler handles",
         "The mask {0} excludes {1}, which '{2}' handles with {3}; that code never runs for this watch",
         "AddWatch asks the kernel only for the events in its mask, so handler methods for events outside it never run for the watch.");
+
+    public static readonly DiagnosticDescriptor OnAttributeIncludesFlags = Create(
+        OnAttributeIncludesFlagsId, Handlers, DiagnosticSeverity.Warning,
+        "Handler attribute includes a flag that is not an event",
+        "[On] on '{0}' includes {1}, which is never dispatched: {2}",
+        "[On(mask)] makes a method the handler of each event in the mask. Flags in it (IN_ISDIR, the AddWatch options) are never reported on their own, so they add nothing.");
 
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity,
         string title, string message, string description, params string[] tags) =>
