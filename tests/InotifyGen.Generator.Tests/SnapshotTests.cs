@@ -52,6 +52,22 @@ public sealed class SnapshotTests
         Assert.True(result.GeneratedSources.IsEmpty, why);
     }
 
+    [Theory]
+    [InlineData("partial class H : ProcessEvent { void process_IN_CREATE(InotifyEvent e) { ")]
+    [InlineData("partial class H : ProcessEvent { [On(] void X(InotifyEvent e) { } }")]
+    [InlineData("partial class H : ProcessEvent { [On(EventMask.Bogus)] void X(InotifyEvent e) { } }")]
+    [InlineData("partial class H : ProcessEvent { [On((EventMask)0x40000000)] void X(InotifyEvent e) { } }")]
+    [InlineData("partial class H : Missing { void process_IN_CREATE(InotifyEvent e) { } }")]
+    [InlineData("partial class H : ProcessEvent { void process_IN_CREATE(Missing e) { } void process_(InotifyEvent e) { } }")]
+    [InlineData("partial class H : H2 { } partial class H2 : H { void process_default(InotifyEvent e) { } }")]
+    public void Generate_CodeBeingTyped_NeverCrashes(string source)
+    {
+        // Run asserts that the generator reported nothing (a crash is reported as CS8785).
+        var (result, _) = GeneratorHarness.Run("using InotifyGen;\n" + source);
+
+        Assert.Null(result.Exception);
+    }
+
     [Fact]
     public void Generate_ClassInSeveralPartialParts_GeneratesOneFile()
     {
