@@ -60,6 +60,30 @@ public class RepositoryHandlerTests
         Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Info, d.Severity));
     }
 
+    [Fact]
+    public async Task GeneratorTestHandlerClasses_RaiseNoWarning()
+    {
+        // The classes the generator's dispatch tests compile for real (not source strings).
+        var sources = Directory.EnumerateFiles(Repository.PathOf("tests/InotifyGen.Generator.Tests/Handlers"), "*.cs")
+            .Select(File.ReadAllText).Prepend(ImplicitUsings).ToArray();
+        // Named as that project, so the runtime's internals it may use are visible as they are there.
+        var compilation = Harness.Compile(sources).WithAssemblyName("InotifyGen.Generator.Tests");
+        var handlers = compilation.GetSymbolsWithName(_ => true, SymbolFilter.Type).OfType<INamedTypeSymbol>()
+            .Count(t => InheritsProcessEvent(t));
+        Assert.True(handlers >= 5, $"only {handlers} handler classes bound");
+        // Test helpers (xunit's Assert, say) are not referenced here; the handler classes need only the runtime.
+        var diagnostics = await Harness.AnalyzeAsync(compilation, _ => true);
+        Assert.DoesNotContain(diagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    private static bool InheritsProcessEvent(INamedTypeSymbol type)
+    {
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+            if (t.ToDisplayString() == "InotifyGen.ProcessEvent")
+                return true;
+        return false;
+    }
+
     public static TheoryData<string> Samples()
     {
         var data = new TheoryData<string>();

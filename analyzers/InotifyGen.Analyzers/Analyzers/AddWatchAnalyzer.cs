@@ -57,12 +57,9 @@ public sealed class AddWatchAnalyzer : DiagnosticAnalyzer
         if (handled == EventMask.None)
             return;
 
+        // Only the mask's events reach the handler: the IN_CREATE that autoAdd asks the kernel for is the
+        // notifier's own and is not passed on unless the mask has it too.
         var delivered = (mask & EventMask.AllEvents) | AlwaysDelivered;
-        // autoAdd makes the kernel report IN_CREATE too; when it may be set, assume those events arrive.
-        var autoAdd = WatchCalls.Argument(call, WatchCalls.AutoAddParameter);
-        var autoAddValue = autoAdd is null ? default : WatchCalls.Unwrap(autoAdd.Value).ConstantValue;
-        if (!(autoAddValue.HasValue && autoAddValue.Value is false))
-            delivered |= EventMask.Create;
 
         var location = maskArgument.Value.Syntax.GetLocation();
         if ((handled & delivered) == EventMask.None)

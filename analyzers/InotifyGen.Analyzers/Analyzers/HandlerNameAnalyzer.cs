@@ -8,7 +8,8 @@ namespace InotifyGen.Analyzers;
 
 /// <summary>
 /// IGEN001 and IGEN002: a <c>process_*</c> method of a ProcessEvent class whose name is no handler name, either
-/// misspelt (with the nearest valid name) or named after a flag that is never reported on its own.
+/// misspelt (with the nearest valid name) or named after a flag that is never reported on its own. A class that
+/// writes its own DispatchEvent is left alone: its names mean what its dispatch makes them mean.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HandlerNameAnalyzer : DiagnosticAnalyzer

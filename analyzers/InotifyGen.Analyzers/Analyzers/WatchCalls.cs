@@ -10,7 +10,6 @@ internal static class WatchCalls
     public const string WatchManagerName = "WatchManager";
     public const string HandlerParameter = "handler";
     public const string MaskParameter = "mask";
-    public const string AutoAddParameter = "autoAdd";
 
     /// <summary>True for <c>InotifyGen.WatchManager.AddWatch</c> or <c>UpdateWatch</c> (any overload).</summary>
     public static bool IsWatchCall(IMethodSymbol method) =>
