@@ -73,6 +73,24 @@ public class DispatchTests
             ("IGEN005", Twice("process_IN_CREATE", "IN_CREATE", "Created")));
 
     [Fact]
+    public async Task HandledTwice_TheMethodNamedAsCalledIsTheOneTheGeneratedSwitchCalls()
+    {
+        var source = """
+            using InotifyGen;
+            partial class H : ProcessEvent
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+                [OnCreate] void Created(InotifyEvent e) { }
+            }
+            """;
+        var diagnostic = Assert.Single(await Harness.AnalyzeAsync(Harness.Compile(source)));
+        Assert.Equal(Twice("Created", "IN_CREATE", "process_IN_CREATE"), diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        var generated = Harness.RunGenerator(Harness.Compile(source)).SyntaxTrees.Last().ToString();
+        Assert.Contains("process_IN_CREATE(e);", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("Created(", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public Task DuplicateFamilyAndDefault_NameEveryEventLost() =>
         Harness.VerifyAsync("""
             using InotifyGen;

@@ -48,9 +48,7 @@ internal static class Harness
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, Func<Diagnostic, bool>? toleratedError = null)
     {
         // As in the IDE and the build, the analyzers see the generated dispatch.
-        CSharpGeneratorDriver.Create([new HandlerGenerator().AsSourceGenerator()], parseOptions: ParseOptions)
-            .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out var generatorDiagnostics);
-        Assert.Empty(generatorDiagnostics);
+        compilation = RunGenerator(compilation);
         var errors = compilation.GetDiagnostics()
             .Where(d => d.Severity == DiagnosticSeverity.Error && !(toleratedError?.Invoke(d) ?? false)).ToList();
         Assert.True(errors.Count == 0, "the test code does not compile:\n" + string.Join("\n", errors));
@@ -59,6 +57,15 @@ internal static class Harness
                 concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));
         var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
         return [.. diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The compilation with the generator's output added.</summary>
+    public static Compilation RunGenerator(Compilation compilation)
+    {
+        CSharpGeneratorDriver.Create([new HandlerGenerator().AsSourceGenerator()], parseOptions: ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        return output;
     }
 
     /// <summary>
