@@ -54,7 +54,7 @@ public sealed partial class InotifyService : BackgroundService
                 }
                 catch (WatchManagerException e)
                 {
-                    throw new InvalidOperationException($"cannot watch {string.Join(", ", w.Paths)}: {e.Message}", e);
+                    throw new InvalidOperationException(e.Message, e); // the message names the path and the fix
                 }
             }
             LogStarted(_logger, options.Watches.Count, count);
