@@ -100,6 +100,10 @@ public sealed class AsyncNotifier : IDisposable, IAsyncDisposable
     /// <summary>Events dropped under <see cref="AsyncFullMode.DropNewest"/> so far.</summary>
     public long DroppedEvents => Interlocked.Read(ref _dropped);
 
+    /// <summary>Events waiting in <see cref="ReadEventsAsync"/>'s buffer now; never more than <see cref="Capacity"/>
+    /// (plus the overflow marker under <see cref="AsyncFullMode.DropNewest"/>).</summary>
+    public int BufferedEvents => _channel?.Reader.Count ?? 0;
+
     /// <summary>Completes when the reader thread has left its loop and closed its file descriptors.</summary>
     public Task Completion => _exited.Task;
 
