@@ -149,6 +149,12 @@ public sealed class AsyncNotifierTests
         using var cts = new CancellationTokenSource();
         var run = notifier.RunAsync(cts.Token);
         await Assert.ThrowsAsync<InvalidOperationException>(() => notifier.RunAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var _ in notifier.ReadEventsAsync())
+                Assert.Fail("no event expected");
+        });
+        Assert.False(run.IsCompleted, "the failed second start left the running notifier alone");
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
