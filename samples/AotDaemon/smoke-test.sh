@@ -23,7 +23,7 @@ if [[ "${1:-}" != "--no-publish" ]]; then
   log="$work/publish.log"
   dotnet publish samples/AotDaemon/AotDaemon.csproj -c Release -r linux-x64 -p:PublishAot=true -o "$out" >"$log" 2>&1 \
     || { cat "$log"; echo "publish failed"; exit 1; }
-  warnings=$(grep -cE 'warning (IL|CS|NU)[0-9]+' "$log" || true)
+  warnings=$(grep -cE ': warning [A-Z]+[0-9]+' "$log" || true)
   check "publish has zero trim/AOT warnings (found $warnings)" test "$warnings" -eq 0
 fi
 bin="$out/AotDaemon"
