@@ -42,6 +42,10 @@ for f in a.txt b.txt existing/c.txt; do
   check "CLOSE_WRITE logged for $f" wait_for 10 grep -q "CLOSE_WRITE $spool/$f" "$logfile"
 done
 
+# autoAdd: a directory created after start is watched too (the Notifier's autoAdd, from the semantics work).
+mkdir -p "$spool/new/deeper"; echo data > "$spool/new/deeper/e.txt"
+check "CLOSE_WRITE logged in a directory created after start (autoAdd)" wait_for 10 grep -q "CLOSE_WRITE $spool/new/deeper/e.txt" "$logfile"
+
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 size=$(stat -c %s "$bin")
 echo "binary size: $size bytes ($((size / 1024)) KiB); idle RSS after 3 events: ${rss_kb} KiB"
