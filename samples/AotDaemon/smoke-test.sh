@@ -28,7 +28,7 @@ if [[ "${1:-}" != "--no-publish" ]]; then
 fi
 bin="$out/AotDaemon"
 check "native binary exists" test -x "$bin"
-[[ -x "$bin" ]] || { echo "aot-daemon: $passed passed, $((failed)) failed"; exit 1; }
+[[ -x "$bin" ]] || { echo "smoke: $passed passed, $failed failed"; exit 1; }
 
 spool="$work/spool"; mkdir -p "$spool/existing"
 pidfile="$work/run/aotdaemon.pid"; logfile="$work/out.log"
@@ -83,5 +83,5 @@ kill -TERM "$dpid"
 check "the detached daemon exits on SIGTERM" wait_for 10 bash -c "! kill -0 '$dpid' 2>/dev/null"
 check "the detached daemon removed its pid file" test ! -e "$pidfile"
 
-echo "aot-daemon: $passed passed, $failed failed"
+echo "smoke: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
