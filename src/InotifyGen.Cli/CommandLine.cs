@@ -12,7 +12,7 @@ internal sealed class CommandLine
     // pyinotify's options, with its letters.
     private readonly Option<bool> _verbose = Flag("--verbose", "-v", "Verbose mode: log debug messages (watches added, events dropped) to stderr");
     private readonly Option<bool> _recursive = Flag("--recursive", "-r", "Add watches recursively on paths");
-    private readonly Option<bool> _autoAdd = Flag("--auto_add", "-a", "Automatically add watches on new directories (also --auto-add)", "--auto-add");
+    private readonly Option<bool> _autoAdd = Flag("--auto_add", "-a", "Automatically add watches on new directories", "--auto-add");
     private readonly Option<bool> _glob = Flag("--glob", "-g", "Treat paths as globs (* ? [...])");
     private readonly Option<string[]> _events = new("--events-list", "-e", "--event")
     {
@@ -94,11 +94,12 @@ internal sealed class CommandLine
 
     public CommandLine()
     {
-        Root = new RootCommand(
-            "Watch files and directories with Linux inotify and print each event: pyinotify's command line and inotifywait in one tool.");
-        // -V is ours (pyinotify's letter); drop the built-in --version, which would clash with it.
-        foreach (var o in Root.Options.OfType<VersionOption>().ToList())
-            Root.Options.Remove(o);
+        // A plain Command rather than RootCommand: it is named `inotifygen` (not after the assembly), and has no built-in
+        // --version, since -V/--version is pyinotify's.
+        Root = new Command("inotifygen",
+            "Watch files and directories with Linux inotify and print each event: pyinotify's command line and inotifywait in one tool. " +
+            "Exit codes: 0 stopped by SIGINT/SIGTERM or -1 got its event; 1 runtime error; 2 usage error or -t timeout.");
+        Root.Options.Add(new HelpOption());
         foreach (var option in new Option[]
                  {
                      _verbose, _recursive, _autoAdd, _glob, _events, _stats, _version, _rawFormat, _command,
@@ -110,7 +111,7 @@ internal sealed class CommandLine
         Root.Arguments.Add(_paths);
     }
 
-    public RootCommand Root { get; }
+    public Command Root { get; }
 
     public ParseResult Parse(string[] args) => Root.Parse(args);
 
@@ -120,10 +121,15 @@ internal sealed class CommandLine
     public static bool IsVersion(ParseResult result, CommandLine cl) => result.GetValue(cl._version);
 
     /// <summary>Validates the parse into options. Throws <see cref="UsageException"/> for any mistake.</summary>
-    public CliOptions Bind(ParseResult r)
+    public CliOptions Bind(ParseResult r, string[] args)
     {
         if (r.Errors.Count > 0)
-            throw new UsageException(r.Errors[0].Message);
+            throw new UsageException(r.Errors[0].Message + " (see inotifygen --help)");
+        // Everything unknown lands in the path argument; a "path" like --bogus is an unknown option unless it follows --.
+        var endOfOptions = Array.IndexOf(args, "--");
+        for (var i = 0; i < (endOfOptions < 0 ? args.Length : endOfOptions); i++)
+            if (args[i].Length > 1 && args[i][0] == '-' && (r.GetValue(_paths) ?? []).Contains(args[i]))
+                throw new UsageException($"unknown option '{args[i]}' (see inotifygen --help; a path that starts with '-' goes after --)");
 
         var outputs = new[] { r.GetValue(_json), r.GetValue(_csv), r.GetValue(_format) is not null }.Count(b => b);
         if (outputs > 1)

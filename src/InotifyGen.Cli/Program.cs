@@ -27,7 +27,7 @@ internal static class Program
         TextWriter? fileOut = null;
         try
         {
-            var options = cl.Bind(parse);
+            var options = cl.Bind(parse, args);
             var stdoutIsTerminal = options.OutFile is null && !Console.IsOutputRedirected;
             if (options.Daemon)
             {

@@ -23,9 +23,12 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
             status.WriteLine(o.Recursive ? "Setting up watches.  Beware: since -r was given, this may take a while!" : "Setting up watches.");
         foreach (var given in o.Paths)
         {
-            foreach (var top in AddTop(given))
-                if (o.Recursive)
-                    AddBelow(top);
+            if (o.Recursive && !(o.Glob && given.AsSpan().IndexOfAny("*?[") >= 0) && IsRealDirectory(given))
+                AddTree(Path.GetFullPath(given));
+            else
+                foreach (var top in AddTop(given))
+                    if (o.Recursive)
+                        AddTree(top, topIsWatched: true);
         }
         if (_watched == 0)
             throw new RuntimeFailureException("nothing is watched: every path given was excluded; check --exclude and the @paths of --fromfile");
@@ -57,7 +60,7 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
         if (added.Count == 0)
             throw new RuntimeFailureException(
                 $"cannot watch '{given}': no file or directory matches this glob; check the pattern (or drop -g to watch a literal path)");
-        var tops = new List<string>();
+        var tops = new List<string>(added.Count);
         foreach (var (path, wd) in added)
         {
             if (wd == WatchManager.WatchExcluded)
@@ -66,38 +69,56 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
                 continue;
             }
             Count();
-            if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
+            if (IsRealDirectory(path))
                 tops.Add(path);
         }
         return tops;
     }
 
-    /// <summary>Every directory below <paramref name="top"/>, top-down, without following symbolic links (os.walk).</summary>
-    private void AddBelow(string top)
+    /// <summary>
+    /// <paramref name="top"/> and every directory below it, in os.walk's order (a directory is listed before it is
+    /// watched, then its sub-directories follow), without following symbolic links. Listing before watching means the
+    /// set-up reports no events of its own on the directory it lists, as with pyinotify.
+    /// </summary>
+    private void AddTree(string top, bool topIsWatched = false)
     {
-        var pending = new Stack<string>();
-        pending.Push(top);
         var options = new EnumerationOptions
         {
             IgnoreInaccessible = true,
             AttributesToSkip = FileAttributes.ReparsePoint,
             ReturnSpecialDirectories = false,
         };
+        var pending = new Stack<string>();
+        pending.Push(top);
         while (pending.Count > 0)
         {
             var dir = pending.Pop();
             string[] children;
             try { children = Directory.GetDirectories(dir, "*", options); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // gone or unreadable meanwhile
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { children = []; } // gone or unreadable meanwhile
+            if (dir == top && !topIsWatched)
+            {
+                if (AddTop(top).Count == 0)
+                    return; // excluded
+            }
+            else if (dir != top && !AddOne(dir))
+                continue;
             Array.Sort(children, StringComparer.Ordinal);
             for (var i = children.Length - 1; i >= 0; i--)
-            {
-                var child = children[i];
-                if (filter.ExcludesDirectory(child))
-                    continue;
-                if (AddOne(child))
-                    pending.Push(child);
-            }
+                if (!filter.ExcludesDirectory(children[i]))
+                    pending.Push(children[i]);
+        }
+    }
+
+    private static bool IsRealDirectory(string path)
+    {
+        try
+        {
+            return Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -70,6 +70,8 @@ internal sealed class Watcher
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; notifier.Stop(); });
 
         new WatchSetup(wm, _o, _filter, _status, IsTerminal(_status)).Run();
+        // A daemon announces itself only once its watches are up, so its parent can report a failed start.
+        using var pidFile = _o.Daemon && InotifyGen.Daemon.DaemonProcess.IsDetachedChild ? DaemonMode.AcquirePidFile(_o) : null;
         _sinceEvent.Restart();
         try
         {
@@ -134,8 +136,9 @@ internal sealed class Watcher
     {
         _sinceStats.Restart();
         _statsDirty = false;
-        var chart = _stats!.ToString();
-        _out.Write(_stats.Repr() + "\n" + chart + (chart.Length > 0 ? "\n" : ""));
+        var stats = _stats!;
+        var chart = stats.ToString() ?? "";
+        _out.Write(stats.Repr() + "\n" + chart + (chart.Length > 0 ? "\n" : ""));
         _out.Flush();
     }
 
