@@ -147,11 +147,11 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     private void Count()
     {
         _watched++;
-        if (!statusIsTerminal || o.Quiet || _sinceProgress.Elapsed < ProgressInterval)
+        if (!statusIsTerminal || o.Quiet || (_progressShown && _sinceProgress.Elapsed < ProgressInterval))
             return;
         _sinceProgress.Restart();
         _progressShown = true;
-        status.Write($"\r{_watched} directories watched");
+        status.Write($"\rWatched directories: {_watched}");
         status.Flush();
     }
 }
