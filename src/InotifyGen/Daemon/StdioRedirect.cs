@@ -3,7 +3,7 @@ namespace InotifyGen.Daemon;
 /// <summary>
 /// Points this process's standard streams at files, as pyinotify's <c>loop(stdout=..., stderr=...)</c> does for a
 /// daemon. It replaces file descriptors 0, 1 and 2 themselves (dup2), so native code and <see cref="Console"/>
-/// both follow. Call it before anything writes to the console, so .NET sees the streams as redirected.
+/// both follow. Call it early, before a logger caches <see cref="Console.Out"/>; it re-points <see cref="Console"/> at the new files.
 /// </summary>
 public static class StdioRedirect
 {
@@ -17,13 +17,23 @@ public static class StdioRedirect
     {
         if (stdin is not null)
             Replace(0, stdin, DaemonInterop.O_RDONLY);
-        Console.Out.Flush();
-        Console.Error.Flush();
+        const int append = DaemonInterop.O_WRONLY | DaemonInterop.O_CREAT | DaemonInterop.O_APPEND;
         if (stdout is not null)
-            Replace(1, stdout, DaemonInterop.O_WRONLY | DaemonInterop.O_CREAT | DaemonInterop.O_APPEND);
+        {
+            Console.Out.Flush();
+            Replace(1, stdout, append);
+            // Console keeps a duplicate of the old fd once it was used: point it at the new one.
+            Console.SetOut(new StreamWriter(Console.OpenStandardOutput(), Utf8NoBom) { AutoFlush = true });
+        }
         if (stderr is not null)
-            Replace(2, stderr, DaemonInterop.O_WRONLY | DaemonInterop.O_CREAT | DaemonInterop.O_APPEND);
+        {
+            Console.Error.Flush();
+            Replace(2, stderr, append);
+            Console.SetError(new StreamWriter(Console.OpenStandardError(), Utf8NoBom) { AutoFlush = true });
+        }
     }
+
+    private static readonly System.Text.UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     private static void Replace(int target, string path, int flags)
     {
