@@ -136,9 +136,8 @@ internal sealed class Watcher
     {
         _sinceStats.Restart();
         _statsDirty = false;
-        var stats = _stats!;
-        var chart = stats.ToString() ?? "";
-        _out.Write(stats.Repr() + "\n" + chart + (chart.Length > 0 ? "\n" : ""));
+        var chart = _stats!.ToChart();
+        _out.Write(_stats + "\n" + chart + (chart.Length > 0 ? "\n" : ""));
         _out.Flush();
     }
 
