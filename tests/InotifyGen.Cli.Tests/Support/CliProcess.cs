@@ -109,11 +109,42 @@ public sealed partial class CliProcess : IDisposable
 
     public string WaitForStderr(Func<string, bool> match, TimeSpan? deadline = null) => WaitFor(_stderr, match, deadline, "stderr");
 
-    /// <summary>Sends a signal (SIGTERM by default) and waits for the exit.</summary>
-    public void Signal(int signal = SIGTERM)
+    /// <summary>Sends a signal (SIGTERM by default) and, unless told not to, waits for the exit.</summary>
+    public void Signal(int signal = SIGTERM, bool wait = true)
     {
         Assert.Equal(0, Kill(_process.Id, signal));
-        WaitForExit();
+        if (wait)
+            WaitForExit();
+    }
+
+    /// <summary>Stops the process (SIGSTOP) and waits until every one of its threads is stopped.</summary>
+    public void Pause()
+    {
+        Signal(SIGSTOP, wait: false);
+        var until = DateTime.UtcNow + Deadline;
+        while (!AllThreadsStopped())
+        {
+            if (DateTime.UtcNow > until)
+                Assert.Fail("the process did not stop after SIGSTOP");
+            Thread.Yield();
+        }
+    }
+
+    /// <summary>Lets a paused process run again (SIGCONT).</summary>
+    public void Resume() => Signal(SIGCONT, wait: false);
+
+    private bool AllThreadsStopped()
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+        {
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+            catch (IOException) { continue; } // the thread ended
+            var state = stat[stat.LastIndexOf(')') + 2];
+            if (state is not ('T' or 't'))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>Waits for the exit and for the output to be read to its end.</summary>
@@ -138,7 +169,7 @@ public sealed partial class CliProcess : IDisposable
         _process.Dispose();
     }
 
-    public const int SIGINT = 2, SIGTERM = 15;
+    public const int SIGINT = 2, SIGTERM = 15, SIGCONT = 18, SIGSTOP = 19;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int sig);
