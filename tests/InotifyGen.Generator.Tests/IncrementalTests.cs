@@ -107,6 +107,16 @@ public sealed class IncrementalTests
                     AssertNoBannedObjects(value, name, new HashSet<object>(ReferenceEqualityComparer.Instance));
     }
 
+    [Fact]
+    public void ObjectGraphCheck_FindsASymbolHiddenInAModel()
+    {
+        var symbol = GeneratorHarness.Compile("class C { }").GetTypeByMetadataName("C")!;
+        var model = new { Name = "C", Nested = new object[] { 1, new List<object> { symbol } } };
+
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
+            AssertNoBannedObjects(model, "test", new HashSet<object>(ReferenceEqualityComparer.Instance)));
+    }
+
     private static (GeneratorDriver Driver, Compilation Compilation) RunOnce(params string[] sources)
     {
         var compilation = GeneratorHarness.Compile(sources);
