@@ -387,8 +387,10 @@ public sealed class WatchManager : IDisposable
             if (w.IsRemoved)
                 return;
             w.Silent = true;
-            if (!_handle.IsClosed && Libc.InotifyRmWatch(_handle, w.Wd) < 0)
-                _byWd.Remove(w.Wd); // the kernel had already dropped it (its IN_IGNORED was consumed): forget now
+            // Failure means the kernel dropped it already; either way its IN_IGNORED is still queued, and the
+            // watch stays known (and silent) until then, so its last events are not "unknown".
+            if (!_handle.IsClosed)
+                Libc.InotifyRmWatch(_handle, w.Wd);
             MarkRemoved(w);
         }
     }

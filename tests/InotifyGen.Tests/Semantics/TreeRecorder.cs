@@ -120,6 +120,9 @@ public static class Repeat
 {
     public static void Run(ITestOutputHelper output, string name, int times, Action<int> body)
     {
+        // INOTIFYGEN_LOOPS=N runs each loop N times instead (for a quick look while debugging).
+        if (int.TryParse(Environment.GetEnvironmentVariable("INOTIFYGEN_LOOPS"), out var overridden) && overridden > 0)
+            times = overridden;
         var failures = new List<string>();
         var total = Stopwatch.StartNew();
         var slowest = TimeSpan.Zero;
