@@ -59,7 +59,8 @@ public sealed class TreeRecorder : IDisposable
                 var left = until - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero)
                     throw new TimeoutException("condition not met; events:\n" + string.Join("\n", _events.Select(Describe)));
-                Monitor.Wait(_events, left);
+                // Woken by each new event; also re-checks now and then for conditions on watch state.
+                Monitor.Wait(_events, left < TimeSpan.FromMilliseconds(20) ? left : TimeSpan.FromMilliseconds(20));
             }
         }
     }
