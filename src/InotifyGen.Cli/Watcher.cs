@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 using InotifyGen.Cli.Output;
 using Microsoft.Extensions.Logging;
 
