@@ -191,6 +191,37 @@ public class Notifier : IDisposable
         return _readTotal != before;
     }
 
+    /// <summary>
+    /// For the overflow rescan: reads what the kernel holds and drops, from what was just read, the events that
+    /// reading directories causes (IN_OPEN, IN_ACCESS, IN_CLOSE_NOWRITE with IN_ISDIR). A rescan reads every
+    /// directory; with a mask that includes those events it would otherwise overflow the queue again, forever.
+    /// Only runs inside the window already reported as lost.
+    /// </summary>
+    internal void DiscardDirectoryReads()
+    {
+        var relative = _tail - _head;
+        if (!ReadPending())
+            return;
+        var start = _head + relative;
+        var write = start;
+        var read = start;
+        while (read < _tail)
+        {
+            var next = read;
+            if (!RawEventReader.TryRead(_queue.AsSpan(0, _tail), ref next, out _, out var mask, out _, out _))
+                break;
+            var own = (mask & EventMask.IsDir) != 0 && (mask & (EventMask.Open | EventMask.Access | EventMask.CloseNoWrite)) != 0;
+            if (!own)
+            {
+                if (write != read)
+                    Buffer.BlockCopy(_queue, read, _queue, write, next - read);
+                write += next - read;
+            }
+            read = next;
+        }
+        _tail = write; // _readTotal keeps counting the dropped bytes: positions stay monotonic, which is all it is used for
+    }
+
     /// <summary>Waits up to <paramref name="timeout"/> for events; false on timeout or Stop.</summary>
     internal bool WaitForKernel(TimeSpan timeout) => WaitReadable(timeout, watchInotify: true);
 

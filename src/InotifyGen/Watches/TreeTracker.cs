@@ -153,9 +153,11 @@ internal sealed class TreeTracker
 
     private void OnMoveSelf(Watch w, EventMask mask)
     {
-        if (w.ExpectMoveSelf)
+        // Its move was paired inside the tree and the paths are already the new ones. A directory under a tracked
+        // parent always had its move seen by that parent (moved out, it would be silent by now), even when a
+        // listing found it at its new place before the move's own events were processed.
+        if (w.ExpectMoveSelf || (w.Tracked && System.IO.Path.GetDirectoryName(w.Path) is { } parent && Manager.WatchAt(parent) is { Tracked: true }))
         {
-            // Its move was paired inside the tree and the paths are already the new ones.
             w.ExpectMoveSelf = false;
             Deliver(w, mask, 0, default, null);
             return;
@@ -347,9 +349,14 @@ internal sealed class TreeTracker
         {
             if (root.IsRemoved)
                 continue;
-            var onDisk = WatchManager.WalkDirectories(root.Path)
-                .Where(p => p == root.Path || root.ExcludeFilter?.IsExcluded(p) != true)
-                .ToList();
+            var onDisk = new List<string>();
+            foreach (var p in WatchManager.WalkDirectories(root.Path))
+            {
+                if (onDisk.Count % 16 == 15)
+                    _notifier.DiscardDirectoryReads();
+                if (p == root.Path || root.ExcludeFilter?.IsExcluded(p) != true)
+                    onDisk.Add(p);
+            }
             var onDiskSet = onDisk.ToHashSet(StringComparer.Ordinal);
             foreach (var stale in Manager.WatchesUnder(root.Path))
                 if (!onDiskSet.Contains(stale.Path))
@@ -362,6 +369,7 @@ internal sealed class TreeTracker
                 if (existing is not null && (now is null || now.Wd != existing.Wd) && !existing.IsRemoved)
                     Manager.Detach(existing); // the directory at that path was replaced: the old watch is dead
             }
+            _notifier.DiscardDirectoryReads();
             if (!root.IsRemoved)
                 _notifier.Deliver(root, new InotifyEvent(root.Wd, EventMask.QueueOverflow, 0, default, root,
                     flags: EventFlags.EventsLost | EventFlags.Synthetic));
