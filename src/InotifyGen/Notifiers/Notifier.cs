@@ -362,7 +362,9 @@ public class Notifier : IDisposable
                 Log.UnknownWatch(Logger, wd);
             return;
         }
-        if (TreeTracker.NeedsBookkeeping(watch, mask))
+        if (_tree.IsSuperseded(_readTotal - (_tail - _head)))
+            _tree.ProcessSuperseded(watch, mask, cookie, name);
+        else if (TreeTracker.NeedsBookkeeping(watch, mask))
             _tree.Process(watch, mask, cookie, name);
         else if (IsWanted(watch, mask))
             Invoke(watch.Handler ?? DefaultHandler, new InotifyEvent(wd, mask, cookie, name, watch));
