@@ -244,7 +244,9 @@ public class Notifier : IDisposable
 
     /// <summary>
     /// Dispatches every queued event. If a handler throws (policy <see cref="HandlerExceptionPolicy.Propagate"/>),
-    /// the events after it stay queued for the next call: none is lost.
+    /// the events after it stay queued for the next call: none is lost. The tree bookkeeping may read more events
+    /// from the kernel meanwhile (and dispatch them too), and an IN_MOVED_FROM whose IN_MOVED_TO is not queued yet
+    /// may make it wait up to <see cref="MoveWait"/>; it never waits otherwise.
     /// </summary>
     public void ProcessEvents()
     {
