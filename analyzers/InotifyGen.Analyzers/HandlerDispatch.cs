@@ -8,32 +8,42 @@ namespace InotifyGen.Analyzers;
 
 /// <summary>
 /// The dispatch the generator builds for one handler type, worked out with the generator's own rules
-/// (<see cref="HandlerMethods.FindWinner(ImmutableArray{ImmutableArray{HandlerMethod}}, EventMask, out int, out int)"/>): which method each event reaches.
+/// (<see cref="HandlerMethods.FindWinner(ImmutableArray{HandlerLevel}, EventMask, out int, out int, out HandlerMethod?)"/>
+/// over <see cref="HandlerMethods.HandlerLevels"/>): which method each event reaches. A base handler compiled in another
+/// assembly counts through its <c>[GeneratedHandler]</c> summary, since its private methods are invisible from here.
 /// </summary>
 internal sealed class HandlerDispatch
 {
-    private HandlerDispatch(INamedTypeSymbol type, ImmutableArray<ImmutableArray<HandlerMethod>> hierarchy,
-        Dictionary<IMethodSymbol, EventMask> received)
+    private HandlerDispatch(INamedTypeSymbol type, ImmutableArray<HandlerLevel> levels,
+        Dictionary<IMethodSymbol, EventMask> received, EventMask receivedBySummary)
     {
         Type = type;
-        Hierarchy = hierarchy;
+        Levels = levels;
         Received = received;
+        ReceivedBySummary = receivedBySummary;
     }
 
     public INamedTypeSymbol Type { get; }
 
-    /// <summary>The handler methods of the type and each base up to ProcessEvent, most derived first.</summary>
-    public ImmutableArray<ImmutableArray<HandlerMethod>> Hierarchy { get; }
+    /// <summary>The type and each base up to ProcessEvent (or up to a compiled generated handler, whose summary ends it), most derived first.</summary>
+    public ImmutableArray<HandlerLevel> Levels { get; }
 
     /// <summary>Each method that is called for some event, and the events it is called for.</summary>
     public Dictionary<IMethodSymbol, EventMask> Received { get; }
+
+    /// <summary>The events that reach a compiled base handler's methods, known only from its summary.</summary>
+    public EventMask ReceivedBySummary { get; }
+
+    /// <summary>The compiled base handler whose summary ends <see cref="Levels"/>, or null.</summary>
+    public INamedTypeSymbol? SummaryType =>
+        !Levels.IsEmpty && Levels[Levels.Length - 1].Summary is not null ? Levels[Levels.Length - 1].Type : null;
 
     /// <summary>Every event some method is called for.</summary>
     public EventMask Handled
     {
         get
         {
-            var all = EventMask.None;
+            var all = ReceivedBySummary;
             foreach (var m in Received.Values)
                 all |= m;
             return all;
@@ -46,26 +56,27 @@ internal sealed class HandlerDispatch
     /// </summary>
     public static HandlerDispatch? For(INamedTypeSymbol type)
     {
-        var types = HandlerMethods.HandlerHierarchy(type);
-        if (types.IsEmpty)
+        var levels = HandlerMethods.HandlerLevels(type);
+        if (levels.IsEmpty)
             return null;
-        foreach (var t in types)
-            if (HasHandWrittenDispatch(t))
+        foreach (var level in levels)
+            if (HasHandWrittenDispatch(level.Type))
                 return null;
-        var b = ImmutableArray.CreateBuilder<ImmutableArray<HandlerMethod>>(types.Length);
-        foreach (var t in types)
-            b.Add(HandlerMethods.HandlersDeclaredIn(t));
-        var hierarchy = b.MoveToImmutable();
         var received = new Dictionary<IMethodSymbol, EventMask>(SymbolEqualityComparer.Default);
+        var bySummary = EventMask.None;
         foreach (var evt in HandlerMethods.DispatchableEvents)
         {
-            var winner = HandlerMethods.FindWinner(hierarchy, evt, out _, out _);
-            if (winner is null)
+            if (!HandlerMethods.FindWinner(levels, evt, out _, out _, out var winner))
                 continue;
+            if (winner is null)
+            {
+                bySummary |= evt;
+                continue;
+            }
             received.TryGetValue(winner.Method, out var events);
             received[winner.Method] = events | evt;
         }
-        return new HandlerDispatch(type, hierarchy, received);
+        return new HandlerDispatch(type, levels, received, bySummary);
     }
 
     /// <summary>

@@ -82,6 +82,14 @@ public sealed class AddWatchAnalyzer : DiagnosticAnalyzer
                 deadMethods.Add("'" + pair.Key.Name + "'");
             }
         }
+        // A compiled base handler's methods are known only by the events its summary gives them all together:
+        // they count as one method, dead when none of those events is delivered.
+        var inBase = dispatch.ReceivedBySummary & ~EventMask.QueueOverflow;
+        if (inBase != EventMask.None && (inBase & delivered) == EventMask.None && dispatch.SummaryType is { } compiledBase)
+        {
+            deadEvents |= inBase;
+            deadMethods.Add("the methods of its compiled base '" + compiledBase.Name + "'");
+        }
         if (deadMethods.Count > 0)
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MaskExcludesSomeHandledEvents, location,
                 HandlerDispatch.DescribeMask(mask), HandlerDispatch.DescribeEvents(deadEvents), handlerType.Name,

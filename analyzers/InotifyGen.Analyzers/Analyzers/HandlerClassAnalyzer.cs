@@ -66,8 +66,8 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         var dispatch = HandlerDispatch.For(type);
         if (dispatch is null)
             return;
-        ReportHandledTwice(context, dispatch.Hierarchy);
-        ReportHiddenFamily(context, dispatch.Hierarchy);
+        ReportHandledTwice(context, dispatch.Levels);
+        ReportHiddenFamily(context, dispatch.Levels);
     }
 
     private static void ReportOutsideProcessEvent(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<HandlerMethod> declared)
@@ -147,15 +147,14 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>IGEN005: in this class, another method at the winner's rank gets nothing for that event.</summary>
-    private static void ReportHandledTwice(SymbolAnalysisContext context, ImmutableArray<ImmutableArray<HandlerMethod>> hierarchy)
+    private static void ReportHandledTwice(SymbolAnalysisContext context, ImmutableArray<HandlerLevel> levels)
     {
         var lost = new List<(HandlerMethod Loser, HandlerMethod Winner, int Rank, EventMask Events)>();
         foreach (var evt in HandlerMethods.DispatchableEvents)
         {
-            var winner = HandlerMethods.FindWinner(hierarchy, evt, out var depth, out var rank);
-            if (winner is null || depth != 0)
+            if (!HandlerMethods.FindWinner(levels, evt, out var depth, out var rank, out var winner) || winner is null || depth != 0)
                 continue;
-            foreach (var h in hierarchy[0])
+            foreach (var h in levels[0].Methods)
             {
                 if (ReferenceEquals(h, winner) || !h.HasAllowedSignature || h.RankOf(evt) != rank)
                     continue;
@@ -176,18 +175,22 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>IGEN006: an event goes to a specialised method where a family method would otherwise have received it.</summary>
-    private static void ReportHiddenFamily(SymbolAnalysisContext context, ImmutableArray<ImmutableArray<HandlerMethod>> hierarchy)
+    /// <summary>
+    /// IGEN006: an event goes to a specialised handler where a family handler would otherwise have received it. A
+    /// compiled base handler takes part through its summary; its methods are unnamed there, so its class is named.
+    /// </summary>
+    private static void ReportHiddenFamily(SymbolAnalysisContext context, ImmutableArray<HandlerLevel> levels)
     {
-        var hidden = new List<(HandlerMethod Specialised, HandlerMethod Family, bool SpecialisedHere, EventMask Events)>();
+        // A handler is a method, or (null) the summary of the compiled base that ends the levels.
+        var hidden = new List<(HandlerMethod? Specialised, HandlerMethod? Family, bool SpecialisedHere, EventMask Events)>();
         foreach (var evt in HandlerMethods.DispatchableEvents)
         {
-            var winner = HandlerMethods.FindWinner(hierarchy, evt, out var depth, out var rank);
-            if (winner is null || rank != HandlerMethods.SpecialisedRank)
+            if (!HandlerMethods.FindWinner(levels, evt, out var depth, out var rank, out var winner) || rank != HandlerMethods.SpecialisedRank)
                 continue;
-            var family = FirstAtRank(hierarchy, evt, HandlerMethods.FamilyRank, out var familyDepth);
+            if (!FamilyHandler(levels, evt, out var family, out var familyDepth) || (winner is not null && ReferenceEquals(family, winner)))
+                continue;
             // Only where this class declares one of the two, so a base class's pair is reported once, on the base.
-            if (family is null || ReferenceEquals(family, winner) || (depth != 0 && familyDepth != 0))
+            if (depth != 0 && familyDepth != 0)
                 continue;
             var i = hidden.FindIndex(x => ReferenceEquals(x.Specialised, winner) && ReferenceEquals(x.Family, family));
             if (i < 0)
@@ -195,21 +198,41 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             else
                 hidden[i] = (winner, family, depth == 0, hidden[i].Events | evt);
         }
+        var compiledBase = levels[levels.Length - 1].Summary is not null ? levels[levels.Length - 1].Type.Name : "";
         foreach (var (specialised, family, specialisedHere, events) in hidden)
         {
-            var location = (specialisedHere ? specialised : family).Method.Locations[0];
+            // On this class's method of the pair (a summary has no location here).
+            var location = (specialisedHere ? specialised : family)!.Method.Locations[0];
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SpecialisedHidesFamily, location,
-                specialised.Method.Name, HandlerDispatch.DescribeEvents(events), family.Method.Name));
+                specialised?.Method.Name ?? compiledBase, HandlerDispatch.DescribeEvents(events), family?.Method.Name ?? compiledBase));
         }
     }
 
-    private static HandlerMethod? FirstAtRank(ImmutableArray<ImmutableArray<HandlerMethod>> hierarchy, EventMask evt, int rank, out int depth)
+    /// <summary>
+    /// The first family handler of <paramref name="evt"/> (most derived first): a method, or null with true when only
+    /// a compiled base's summary shows one. The summary records each event at its winning rank, so an event its
+    /// own specialised method takes is not seen there as family: that pair belongs to the base.
+    /// </summary>
+    private static bool FamilyHandler(ImmutableArray<HandlerLevel> levels, EventMask evt, out HandlerMethod? family, out int depth)
     {
-        for (depth = 0; depth < hierarchy.Length; depth++)
-            foreach (var h in hierarchy[depth])
-                if (h.HasAllowedSignature && h.RankOf(evt) == rank)
-                    return h;
+        for (depth = 0; depth < levels.Length; depth++)
+        {
+            foreach (var h in levels[depth].Methods)
+            {
+                if (h.HasAllowedSignature && h.RankOf(evt) == HandlerMethods.FamilyRank)
+                {
+                    family = h;
+                    return true;
+                }
+            }
+            if (levels[depth].Summary is { } s && s.RankOf(evt) == HandlerMethods.FamilyRank)
+            {
+                family = null;
+                return true;
+            }
+        }
+        family = null;
         depth = -1;
-        return null;
+        return false;
     }
 }
