@@ -310,27 +310,6 @@ internal static class HandlerMethods
     }
 
     /// <summary>
-    /// (Methods only; <see cref="FindWinner(ImmutableArray{HandlerLevel}, EventMask, out int, out int, out HandlerMethod?)"/>
-    /// also honours the summaries of compiled base handlers.)
-    /// pyinotify's lookup for one event across a hierarchy (most derived first): the first specialised method
-    /// anywhere, else the first family method, else the first default one. Only methods with an allowed signature
-    /// take part. Returns null when nothing handles it; <paramref name="depth"/> is the index in
-    /// <paramref name="hierarchy"/> of the winner's declaring type, <paramref name="rank"/> its rank.
-    /// </summary>
-    public static HandlerMethod? FindWinner(ImmutableArray<ImmutableArray<HandlerMethod>> hierarchy, EventMask evt,
-        out int depth, out int rank)
-    {
-        for (rank = SpecialisedRank; rank <= DefaultRank; rank++)
-            for (depth = 0; depth < hierarchy.Length; depth++)
-                foreach (var h in hierarchy[depth])
-                    if (h.HasAllowedSignature && h.RankOf(evt) == rank)
-                        return h;
-        depth = -1;
-        rank = -1;
-        return null;
-    }
-
-    /// <summary>
     /// The levels a handler class sees, most derived first, up to (not including) ProcessEvent. A generated handler
     /// from another assembly ends the walk with its summary, since its private methods are invisible from here.
     /// </summary>
