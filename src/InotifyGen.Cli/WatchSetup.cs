@@ -76,39 +76,14 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     }
 
     /// <summary>
-    /// <paramref name="top"/> and every directory below it, in os.walk's order (a directory is listed before it is
-    /// watched, then its sub-directories follow), without following symbolic links. Listing before watching means the
-    /// set-up reports no events of its own on the directory it lists, as with pyinotify.
+    /// Watches <paramref name="top"/> and every directory below it with the library's walk (<see cref="DirectoryWalk"/>),
+    /// which lists each directory before it or its parent is watched, so the set-up reports no events of its own.
+    /// Excluded directories are not walked, and one that cannot be watched is skipped with what is below it.
     /// </summary>
-    private void AddTree(string top, bool topIsWatched = false)
-    {
-        var options = new EnumerationOptions
-        {
-            IgnoreInaccessible = true,
-            AttributesToSkip = FileAttributes.ReparsePoint,
-            ReturnSpecialDirectories = false,
-        };
-        var pending = new Stack<string>();
-        pending.Push(top);
-        while (pending.Count > 0)
-        {
-            var dir = pending.Pop();
-            string[] children;
-            try { children = Directory.GetDirectories(dir, "*", options); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { children = []; } // gone or unreadable meanwhile
-            if (dir == top && !topIsWatched)
-            {
-                if (AddTop(top).Count == 0)
-                    return; // excluded
-            }
-            else if (dir != top && !AddOne(dir))
-                continue;
-            Array.Sort(children, StringComparer.Ordinal);
-            for (var i = children.Length - 1; i >= 0; i--)
-                if (!filter.ExcludesDirectory(children[i]))
-                    pending.Push(children[i]);
-        }
-    }
+    private void AddTree(string top, bool topIsWatched = false) =>
+        DirectoryWalk.Run(top,
+            dir => dir != top ? AddOne(dir) : topIsWatched || AddTop(top).Count > 0, // an excluded top is not walked
+            filter.ExcludesDirectory);
 
     private static bool IsRealDirectory(string path)
     {

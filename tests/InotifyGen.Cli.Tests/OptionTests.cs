@@ -22,6 +22,21 @@ public sealed class OptionTests
     }
 
     [Fact]
+    public void Recursive_AllEvents_SetUpReportsNoEventsOfItsOwn()
+    {
+        using var dir = new TempDir();
+        dir.CreateDirectory("a/b/c");
+        dir.CreateDirectory("a/d");
+        dir.CreateDirectory("e");
+        using var cli = CliProcess.StartWatching("-r", "-a", dir.Path);
+
+        // Listing the directories would have queued IN_OPEN/IN_ACCESS/IN_CLOSE_NOWRITE before the sentinel's events.
+        File.WriteAllText(dir["a/b/c/sentinel"], "");
+        cli.WaitForLine(l => l.Contains("maskname=IN_CLOSE_WRITE ", StringComparison.Ordinal) && l.Contains(" name=sentinel ", StringComparison.Ordinal));
+        Assert.All(cli.Stdout, l => Assert.Contains(" name=sentinel ", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void WithoutRecursive_SubdirectoriesAreNotWatched()
     {
         using var dir = new TempDir();

@@ -83,30 +83,34 @@ public sealed class WatchManager : IDisposable
         var events = ResolveMask(mask, handler);
         var filter = excludeFilter ?? ExcludeFilter;
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        void AddOne(string p)
+        {
+            if (filter is not null && filter.IsExcluded(p))
+            {
+                result[p] = WatchExcluded;
+                return;
+            }
+            try
+            {
+                result[p] = Add(p, events, handler, autoAdd, filter, tracked: recursive || autoAdd, out _).Wd;
+            }
+            catch (InotifyException e)
+            {
+                result[p] = WatchFailed;
+                if (!quiet)
+                    throw new WatchManagerException(e, result, null);
+                Log.WatchFailed(Logger, e.Message);
+            }
+        }
         foreach (var given in paths)
         {
             var normal = NormalizePath(given);
             foreach (var top in doGlob ? Glob.Expand(normal) : [normal])
             {
-                foreach (var p in recursive ? WalkDirectories(top) : [top])
-                {
-                    if (filter is not null && filter.IsExcluded(p))
-                    {
-                        result[p] = WatchExcluded;
-                        continue;
-                    }
-                    try
-                    {
-                        result[p] = Add(p, events, handler, autoAdd, filter, tracked: recursive || autoAdd, out _).Wd;
-                    }
-                    catch (InotifyException e)
-                    {
-                        result[p] = WatchFailed;
-                        if (!quiet)
-                            throw new WatchManagerException(e, result, null);
-                        Log.WatchFailed(Logger, e.Message);
-                    }
-                }
+                if (recursive)
+                    DirectoryWalk.Run(top, p => { AddOne(p); return true; });
+                else
+                    AddOne(top);
             }
         }
         return result;
@@ -510,35 +514,6 @@ public sealed class WatchManager : IDisposable
                 all.AddRange(WatchesUnder(path).OrderBy(w => w.Path.Length).Select(w => w.Wd));
         }
         return all.Distinct();
-    }
-
-    /// <summary>The directory and every directory below it, top-down, not following symbolic links (os.walk).</summary>
-    internal static IEnumerable<string> WalkDirectories(string top)
-    {
-        yield return top;
-        if (!Directory.Exists(top) || new DirectoryInfo(top).LinkTarget is not null)
-            yield break;
-        var options = new EnumerationOptions
-        {
-            RecurseSubdirectories = false,
-            IgnoreInaccessible = true,
-            AttributesToSkip = FileAttributes.ReparsePoint,
-            ReturnSpecialDirectories = false,
-        };
-        var pending = new Stack<string>();
-        pending.Push(top);
-        while (pending.Count > 0)
-        {
-            var dir = pending.Pop();
-            string[] children;
-            try { children = Directory.GetDirectories(dir, "*", options); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
-            Array.Sort(children, StringComparer.Ordinal);
-            for (var i = children.Length - 1; i >= 0; i--)
-                pending.Push(children[i]);
-            foreach (var c in children)
-                yield return c;
-        }
     }
 
     private void ThrowIfClosed()

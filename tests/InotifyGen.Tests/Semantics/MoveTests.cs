@@ -182,7 +182,7 @@ public class MoveTests(ITestOutputHelper output)
         });
 
     internal static SortedSet<string> DirectoriesOnDisk(string root) =>
-        new(WatchManager.WalkDirectories(root), StringComparer.Ordinal);
+        new(DirectoryWalk.Directories(root), StringComparer.Ordinal);
 
     private static string RecorderText(TreeRecorder rec) => string.Join("\n", rec.Events.Select(TreeRecorder.Describe));
 }

@@ -1,0 +1,84 @@
+using InotifyGen.Tests.Support;
+
+namespace InotifyGen.Tests;
+
+/// <summary>The walk behind recursive watches (<see cref="DirectoryWalk"/>), and what it means for AddWatch.</summary>
+public class DirectoryWalkTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AddWatch_Recursive_AllEvents_ReportsNoEventsOfItsOwnSetUp(bool autoAdd)
+    {
+        using var dir = new TempDir(tmpfs: true);
+        dir.CreateDirectory("a/b/c");
+        dir.CreateDirectory("a/d");
+        dir.CreateDirectory("e");
+        dir.WriteFile("a/file");
+        dir.WriteFile("a/b/c/deep");
+        using var rec = new EventRecorder();
+
+        var wds = rec.WatchManager.AddWatch(dir.Path, EventMask.AllEvents, recursive: true, autoAdd: autoAdd);
+        Assert.Equal(6, wds.Count);
+        Assert.All(wds.Values, wd => Assert.True(wd > 0));
+
+        // Reading the directories would have queued IN_OPEN/IN_ACCESS/IN_CLOSE_NOWRITE before the sentinel's events:
+        // once the sentinel's IN_CLOSE_WRITE is recorded, everything queued before it has been too.
+        dir.WriteFile("a/b/c/sentinel");
+        rec.WaitFor(e => e.Name == "sentinel" && e.Mask.HasFlag(EventMask.CloseWrite));
+        var others = rec.Events.Where(e => e.Name != "sentinel").ToList();
+        Assert.True(others.Count == 0, "the set-up reported events of its own:\n" + string.Join("\n", others));
+    }
+
+    [Fact]
+    public void Walk_VisitsParentsBeforeChildren_Sorted_WithoutFollowingLinks()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        foreach (var d in new[] { "b/y", "a/x/deep", "a/w", "c" })
+            dir.CreateDirectory(d);
+        dir.WriteFile("a/file");
+        File.CreateSymbolicLink(dir["a/link"], dir["b"]);
+
+        Assert.Equal([dir.Path, dir["a"], dir["a/w"], dir["a/x"], dir["a/x/deep"], dir["b"], dir["b/y"], dir["c"]],
+            DirectoryWalk.Directories(dir.Path));
+        // A file (or a missing path) is visited alone.
+        Assert.Equal([dir["a/file"]], DirectoryWalk.Directories(dir["a/file"]));
+    }
+
+    [Fact]
+    public void Walk_PrunedDirectories_AndDirectoriesTheVisitRefuses_AreNotWalked()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        foreach (var d in new[] { "keep/sub", "skip/sub", "refuse/sub" })
+            dir.CreateDirectory(d);
+        var visited = new List<string>();
+
+        DirectoryWalk.Run(dir.Path, d => { visited.Add(d); return d != dir["refuse"]; }, prune: d => d.EndsWith("/skip", StringComparison.Ordinal));
+
+        Assert.Equal([dir.Path, dir["keep"], dir["keep/sub"], dir["refuse"]], visited);
+    }
+
+    [Fact]
+    public void Walk_ADirectoryCreatedAfterItsParentWasListed_IsStillVisited()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        dir.CreateDirectory("a");
+        dir.CreateDirectory("later");
+        // Timestamps move with the kernel's clock tick: make "later" look unchanged for a while, as a directory
+        // not touched in the last few milliseconds would.
+        Directory.SetLastWriteTimeUtc(dir["later"], DateTime.UtcNow.AddMinutes(-1));
+        var visited = new List<string>();
+
+        // "later" is listed before the top is visited; a directory made in it meanwhile (here, while "a" is
+        // visited) would be missed if the walk trusted that listing.
+        DirectoryWalk.Run(dir.Path, d =>
+        {
+            visited.Add(d);
+            if (d == dir["a"])
+                dir.CreateDirectory("later/new");
+            return true;
+        });
+
+        Assert.Equal([dir.Path, dir["a"], dir["later"], dir["later/new"]], visited);
+    }
+}
