@@ -14,8 +14,10 @@ namespace InotifyGen;
 /// A directory waits for its visit after it was listed, and a sub-directory created in that time would be missed
 /// (an autoAdd watch sees only what happens after it exists). After each visit the directory's modification time is
 /// compared with the one read before its listing (stat causes no event), and a changed directory is listed again:
-/// only then does the walk report its own reading. Timestamps are as coarse as the kernel's clock tick, so a
-/// directory changed twice within one tick, around its listing, can still hide such a sub-directory.
+/// only then does the walk report its own reading. Since Linux 6.13 (multigrain timestamps on ext4, xfs, btrfs and
+/// tmpfs) a change made after a stat always gets a newer, fine-grained time, so the check is exact; on older kernels
+/// timestamps are as coarse as the clock tick, and a directory changed twice within one tick, around its listing,
+/// can still hide such a sub-directory.
 /// </para>
 /// </remarks>
 internal static class DirectoryWalk
