@@ -40,8 +40,8 @@ MAX_USER_WATCHES_FILE = "/proc/sys/fs/inotify/max_user_watches"
 MODES = {
     # cycles: create/close-write/delete cycles per throughput run; tree: leaf directories of the spread run;
     # setup: directories of the recursive set-up run; rounds: how many times each subject runs each scenario.
-    "quick": dict(cycles=5_000, tree=1_000, setup=2_000, rounds=1, startup_rounds=2, cli_rounds=2),
-    "full": dict(cycles=50_000, tree=1_000, setup=100_000, rounds=5, startup_rounds=5, cli_rounds=5),
+    "quick": dict(cycles=5_000, tree=1_000, burst=2_500, setup=2_000, rounds=1, startup_rounds=2, cli_rounds=2),
+    "full": dict(cycles=50_000, tree=1_000, burst=5_000, setup=100_000, rounds=5, startup_rounds=5, cli_rounds=5),
 }
 
 
@@ -132,6 +132,15 @@ def task_cpu_ns(pid):
     except FileNotFoundError:
         pass
     return total
+
+
+def peak_rss_kb(pid):
+    """VmHWM: the peak RSS of pid's address space. (wait4's ru_maxrss would include the forked harness before exec.)"""
+    with open("/proc/%d/status" % pid) as f:
+        for l in f:
+            if l.startswith("VmHWM:"):
+                return int(l.split()[1])
+    return None
 
 
 def inotify_watches(pid):
@@ -226,7 +235,8 @@ class Running:
         return last
 
     def stop(self):
-        """SIGTERM, reap with wait4 (peak RSS, total CPU); returns (done fields, rusage)."""
+        """Peak RSS, then SIGTERM and reap with wait4 (total CPU); returns (done fields, rusage, peak RSS in KiB)."""
+        rss = peak_rss_kb(self.proc.pid)
         self.proc.send_signal(signal.SIGTERM)
         done = {}
         if not self.subject.external:
@@ -243,7 +253,7 @@ class Running:
         for f in (self.proc.stdout, self.proc.stderr):
             if f:
                 f.close()
-        return done, ru
+        return done, ru, rss
 
     def kill(self):
         try:
@@ -275,7 +285,7 @@ def make_tree(root, leaves):
     return sum(1 for _ in os.walk(root))
 
 
-def throughput(subject, work, cycles, leaves):
+def throughput(subject, work, cycles, leaves, burst=0):
     root = os.path.join(work, "tp")
     if leaves:
         dirs = make_tree(root, leaves)
@@ -287,10 +297,19 @@ def throughput(subject, work, cycles, leaves):
     r.wait_ready()
     watches = inotify_watches(r.proc.pid)
     t0 = time.monotonic()
-    subprocess.run([os.path.join(BIN, "workload"), root, str(cycles), str(leaves)], check=True)
+    if burst:
+        # The watcher is stopped while each burst is queued (under max_queued_events), then drains it in
+        # 64 KiB reads: the cost of processing events, without a sleep and wake-up for every few of them.
+        for _ in range(cycles // burst):
+            os.kill(r.proc.pid, signal.SIGSTOP)
+            subprocess.run([os.path.join(BIN, "workload"), root, str(burst), str(leaves)], check=True)
+            os.kill(r.proc.pid, signal.SIGCONT)
+            idle_cpu = r.wait_idle(settle=0.1)
+    else:
+        subprocess.run([os.path.join(BIN, "workload"), root, str(cycles), str(leaves)], check=True)
     workload_s = time.monotonic() - t0
     idle_cpu = r.wait_idle()
-    done, ru = r.stop()
+    done, ru, rss = r.stop()
     generated = cycles * subject.events_per_cycle
     if subject.external:
         cpu = idle_cpu - r.cpu_ready
@@ -304,7 +323,7 @@ def throughput(subject, work, cycles, leaves):
         received, overflows = int(done["events"]), int(done["overflows"])
         alloc = int(done["alloc"]) if int(done["alloc"]) >= 0 else None
     return dict(cpu_per_event=cpu / generated, received=received, generated=generated, overflows=overflows,
-                rss_kb=ru.ru_maxrss, alloc_per_event=None if alloc is None else alloc / generated,
+                rss_kb=rss, alloc_per_event=None if alloc is None else alloc / generated,
                 watches=watches, dirs=dirs, workload_s=workload_s,
                 total_cpu_ms=(ru.ru_utime + ru.ru_stime) * 1000)
 
@@ -322,8 +341,8 @@ def setup_time(subject, work, root, dirs):
     r.wait_ready()
     t = r.t_ready - r.t_spawn
     watches = inotify_watches(r.proc.pid)
-    done, ru = r.stop()
-    return dict(setup_s=t, watches=watches, rss_kb=ru.ru_maxrss)
+    done, ru, rss = r.stop()
+    return dict(setup_s=t, watches=watches, rss_kb=rss)
 
 
 def startup(subject, work):
@@ -442,8 +461,10 @@ def report(args, mode, results, subs):
         args.mode, mode["rounds"]))
     p("")
     floor_name = subs[0].name
-    for key, title in (("flat", "%s create/close-write/delete cycles in one directory" % format(mode["cycles"], ",")),
-                       ("tree", "%s cycles spread over %s directories" % (format(mode["cycles"], ","), format(mode["tree"], ",")))):
+    for key, title in (("flat", "%s create/close-write/delete cycles in one directory, streamed" % format(mode["cycles"], ",")),
+                       ("tree", "%s cycles spread over %s directories, streamed" % (format(mode["cycles"], ","), format(mode["tree"], ","))),
+                       ("burst", "%s cycles in one directory, in bursts of %s queued while the watcher is stopped" % (
+                           format(mode["cycles"], ","), format(mode["burst"], ",")))):
         rows = results.get(key)
         if not rows:
             continue
@@ -522,7 +543,7 @@ def targets(results, subs):
     def row(target, measured, ok):
         lines.append("| %s | %s | %s |" % (target, measured, "n/a" if ok is None else ("yes" if ok else "**no**")))
 
-    for key in ("flat", "tree"):
+    for key in ("flat", "tree", "burst"):
         rows = results.get(key)
         if not rows:
             continue
@@ -565,11 +586,13 @@ def main():
     g.add_argument("--quick", dest="mode", action="store_const", const="quick")
     g.add_argument("--full", dest="mode", action="store_const", const="full")
     ap.add_argument("--no-build", action="store_true", help="use the tools already in bench/compare/bin")
-    ap.add_argument("--only", help="comma-separated scenarios: flat,tree,setup,startup,cli")
+    ap.add_argument("--only", help="comma-separated scenarios: flat,tree,burst,setup,startup,cli")
     ap.add_argument("--subjects", help="comma-separated subject name prefixes to run (the C floor always runs)")
     ap.add_argument("--rounds", type=int, help="override the mode's rounds")
     ap.add_argument("--cycles", type=int, help="override the mode's cycles")
     ap.add_argument("--setup-dirs", type=int, help="override the mode's set-up tree size")
+    ap.add_argument("--extra", action="append", default=[], metavar="NAME=COMMAND",
+                    help="another subject speaking the protocol, e.g. a patched build: 'patched=/tmp/x/InotifyGenSubject'")
     ap.add_argument("--work", default="/dev/shm", help="tmpfs directory for the trees (default /dev/shm)")
     ap.set_defaults(mode="quick")
     args = ap.parse_args()
@@ -580,7 +603,7 @@ def main():
             mode["setup" if k == "setup_dirs" else k] = v
     if args.rounds:
         mode["startup_rounds"] = mode["cli_rounds"] = args.rounds
-    scenarios = (args.only or "flat,tree,setup,startup,cli").split(",")
+    scenarios = (args.only or "flat,tree,burst,setup,startup,cli").split(",")
     have_cli = os.path.isdir(os.path.join(REPO, "src", "InotifyGen.Cli"))
     if "cli" in scenarios and not have_cli:
         scenarios.remove("cli")
@@ -591,6 +614,9 @@ def main():
     if args.subjects:
         wanted = [w.strip().lower() for w in args.subjects.split(",")]
         subs = [subs[0]] + [s for s in subs[1:] if any(s.name.lower().startswith(w) for w in wanted)]
+    for extra in args.extra:
+        name, command = extra.split("=", 1)
+        subs.append(Subject(name, lambda r, rec, c=command.split(): c + [r, rec]))
     work = os.path.join(args.work, "inotifygen-bench-%d" % os.getpid())
     os.makedirs(work)
     results = {}
@@ -601,7 +627,7 @@ def main():
             results["setup_dirs"] = make_tree(setup_root, mode["setup"])
         for rnd in range(max(mode["rounds"], mode["startup_rounds"], mode["cli_rounds"])):
             order = subs[rnd % len(subs):] + subs[:rnd % len(subs)]
-            for key in ("flat", "tree", "setup", "startup"):
+            for key in ("flat", "tree", "burst", "setup", "startup"):
                 if key not in scenarios:
                     continue
                 if rnd >= (mode["startup_rounds"] if key == "startup" else mode["rounds"]):
@@ -612,6 +638,8 @@ def main():
                         r = throughput(s, work, mode["cycles"], 0)
                     elif key == "tree":
                         r = throughput(s, work, mode["cycles"], mode["tree"])
+                    elif key == "burst":
+                        r = throughput(s, work, mode["cycles"], 0, burst=mode["burst"])
                     elif key == "setup":
                         r = setup_time(s, work, setup_root, results["setup_dirs"])
                     else:
