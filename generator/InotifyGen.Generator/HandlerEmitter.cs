@@ -45,6 +45,14 @@ internal static class HandlerEmitter
             w.Indent++;
         }
 
+        // What this class's hierarchy handles at each rank, for handlers derived from it in other assemblies, which
+        // cannot see its private methods.
+        w.WriteLine("[global::InotifyGen.GeneratedHandler(");
+        w.Indent++;
+        w.WriteLine($"specialised: {Mask(model.Specialised)},");
+        w.WriteLine($"family: {Mask(model.Family)},");
+        w.WriteLine($"@default: {Mask(model.Default)})]");
+        w.Indent--;
         w.WriteLine($"partial class {handler.Name}");
         w.WriteLine("{");
         w.Indent++;
@@ -102,6 +110,12 @@ internal static class HandlerEmitter
         w.WriteLine("}");
         w.Indent--;
         w.WriteLine("}");
+    }
+
+    private static string Mask(uint mask)
+    {
+        var parts = MaskParts((EventMask)mask).Select(p => EventMaskType + "." + p).ToList();
+        return parts.Count == 0 ? EventMaskType + "." + nameof(EventMask.None) : string.Join(" | ", parts);
     }
 
     private static void WriteHandledEvents(IndentedTextWriter w, HandlerClassModel model)

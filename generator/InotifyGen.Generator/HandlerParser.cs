@@ -26,23 +26,23 @@ internal static class HandlerParser
         if (!WillGenerateFor(type, ct))
             return null;
 
-        var hierarchyTypes = HandlerMethods.HandlerHierarchy(type);
-        var hierarchy = hierarchyTypes.Select(HandlerMethods.HandlersDeclaredIn).ToImmutableArray();
-        if (!hierarchy.Any(methods => methods.Any(m => m.HasAllowedSignature)))
+        var levels = HandlerMethods.HandlerLevels(type);
+        if (!levels.Any(l => l.Summary is not null || l.Methods.Any(m => m.HasAllowedSignature)))
             return null;
         ct.ThrowIfCancellationRequested();
 
         var targets = new List<(EventMask Event, int Rank, DispatchTarget Target)>();
         var handled = EventMask.None;
+        var byRank = new EventMask[3];
         foreach (var evt in HandlerMethods.DispatchableEvents)
         {
-            var winner = HandlerMethods.FindWinner(hierarchy, evt, out var depth, out var rank);
-            if (winner is null)
+            if (!HandlerMethods.FindWinner(levels, evt, out var depth, out var rank, out var winner))
                 continue;
+            byRank[rank] |= evt;
             // A default method stands for ALL_EVENTS only; the kernel sends UNMOUNT, Q_OVERFLOW and IGNORED unasked.
             if (rank != HandlerMethods.DefaultRank || (evt & EventMask.AllEvents) != 0)
                 handled |= evt;
-            targets.Add((evt, rank, TargetFor(winner, depth, hierarchyTypes, semanticModel.Compilation, type)));
+            targets.Add((evt, rank, TargetFor(winner, levels[depth].Type, depth, semanticModel.Compilation, type, ct)));
         }
 
         return new HandlerClassModel(
@@ -51,7 +51,10 @@ internal static class HandlerParser
             new EquatableArray<TypeDeclarationModel>(Containers(type)),
             new EquatableArray<DispatchCase>(Group(targets)),
             (uint)handled,
-            !HandlerMethods.IsProcessEvent(type.BaseType));
+            !HandlerMethods.IsProcessEvent(type.BaseType),
+            (uint)byRank[HandlerMethods.SpecialisedRank],
+            (uint)byRank[HandlerMethods.FamilyRank],
+            (uint)byRank[HandlerMethods.DefaultRank]);
     }
 
     /// <summary>
@@ -82,20 +85,18 @@ internal static class HandlerParser
             ? type.GetMembers(HandlerMethods.DispatchMethodName).Any(m => m is IMethodSymbol { IsOverride: true })
             : DeclaresDispatchMember(type) || WillGenerateFor(type, ct);
 
-    private static DispatchTarget TargetFor(HandlerMethod winner, int depth, ImmutableArray<INamedTypeSymbol> hierarchyTypes,
-        Compilation compilation, INamedTypeSymbol type)
+    private static DispatchTarget TargetFor(HandlerMethod? winner, INamedTypeSymbol declaring, int depth,
+        Compilation compilation, INamedTypeSymbol type, CancellationToken ct)
     {
+        var declaringName = Strip(declaring.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+        // A winner known only from a compiled base's summary: that base's own switch calls it.
+        if (winner is null)
+            return new DispatchTarget(null, false, false, declaringName + " (compiled handler)");
         var method = winner.Method;
-        if (depth > 0)
-        {
-            var declaring = hierarchyTypes[depth];
-            // The base's own switch picks this same method (nothing nearer the derived class outranks it), and it
-            // can call a method that is private to the base.
-            var viaBase = HasOwnDispatch(declaring, CancellationToken.None) || !compilation.IsSymbolAccessibleWithin(method, type);
-            if (viaBase)
-                return new DispatchTarget(null, false, false,
-                    Strip(declaring.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)) + "." + method.Name);
-        }
+        // The base's own switch picks this same method (nothing nearer the derived class outranks it), and it can
+        // call a method that is private to the base.
+        if (depth > 0 && (HasOwnDispatch(declaring, ct) || !compilation.IsSymbolAccessibleWithin(method, type)))
+            return new DispatchTarget(null, false, false, declaringName + "." + method.Name);
         return new DispatchTarget(Escape(method.Name), winner.ReturnsBool, winner.TakesIn, null);
     }
 

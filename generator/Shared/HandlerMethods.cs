@@ -111,6 +111,51 @@ internal sealed class HandlerMethod
     }
 }
 
+/// <summary>
+/// What the generator recorded (as <c>[GeneratedHandler]</c>) about a handler class compiled in another assembly: the
+/// events its whole hierarchy handles at each rank. It stands in for methods a derived class cannot see (private ones
+/// are not imported from metadata).
+/// </summary>
+internal sealed class HandlerSummary
+{
+    public HandlerSummary(EventMask specialised, EventMask family, EventMask @default)
+    {
+        Specialised = specialised;
+        Family = family;
+        Default = @default;
+    }
+
+    public EventMask Specialised { get; }
+    public EventMask Family { get; }
+    /// <summary>The events that go to a default method.</summary>
+    public EventMask Default { get; }
+
+    /// <summary>Like <see cref="HandlerMethod.RankOf"/>: 0 specialised, 1 family, 2 default, -1 not handled.</summary>
+    public int RankOf(EventMask evt) =>
+        (Specialised & evt) != 0 ? HandlerMethods.SpecialisedRank
+        : (Family & evt) != 0 ? HandlerMethods.FamilyRank
+        : (Default & evt) != 0 ? HandlerMethods.DefaultRank
+        : -1;
+}
+
+/// <summary>
+/// One class of a handler hierarchy: the handler methods it declares, or (for a generated handler from another
+/// assembly) the <see cref="HandlerSummary"/> of it and all its bases.
+/// </summary>
+internal sealed class HandlerLevel
+{
+    public HandlerLevel(INamedTypeSymbol type, ImmutableArray<HandlerMethod> methods, HandlerSummary? summary)
+    {
+        Type = type;
+        Methods = methods;
+        Summary = summary;
+    }
+
+    public INamedTypeSymbol Type { get; }
+    public ImmutableArray<HandlerMethod> Methods { get; }
+    public HandlerSummary? Summary { get; }
+}
+
 /// <summary>Classifies methods and types against the handler rules in <see cref="EventTable"/>.</summary>
 internal static class HandlerMethods
 {
@@ -120,6 +165,8 @@ internal static class HandlerMethods
     public const string InotifyEventName = "InotifyEvent";
     public const string InotifyEventMetadataName = "InotifyGen.InotifyEvent";
     public const string HandlerAttributeMetadataName = "InotifyGen.HandlerAttribute";
+    /// <summary>The attribute the generator puts on each handler class it compiles (see <see cref="HandlerSummary"/>).</summary>
+    public const string GeneratedHandlerAttributeName = "GeneratedHandlerAttribute";
     /// <summary>The member the generator overrides with the switch.</summary>
     public const string DispatchMethodName = "DispatchEvent";
     /// <summary>The member the generator overrides with the union of handled events.</summary>
@@ -263,6 +310,8 @@ internal static class HandlerMethods
     }
 
     /// <summary>
+    /// (Methods only; <see cref="FindWinner(ImmutableArray{HandlerLevel}, EventMask, out int, out int, out HandlerMethod?)"/>
+    /// also honours the summaries of compiled base handlers.)
     /// pyinotify's lookup for one event across a hierarchy (most derived first): the first specialised method
     /// anywhere, else the first family method, else the first default one. Only methods with an allowed signature
     /// take part. Returns null when nothing handles it; <paramref name="depth"/> is the index in
@@ -279,6 +328,68 @@ internal static class HandlerMethods
         depth = -1;
         rank = -1;
         return null;
+    }
+
+    /// <summary>
+    /// The levels a handler class sees, most derived first, up to (not including) ProcessEvent. A generated handler
+    /// from another assembly ends the walk with its summary, since its private methods are invisible from here.
+    /// </summary>
+    public static ImmutableArray<HandlerLevel> HandlerLevels(INamedTypeSymbol type)
+    {
+        var b = ImmutableArray.CreateBuilder<HandlerLevel>();
+        foreach (var t in HandlerHierarchy(type))
+        {
+            var summary = t.DeclaringSyntaxReferences.IsEmpty ? GeneratedSummary(t) : null;
+            b.Add(new HandlerLevel(t, HandlersDeclaredIn(t), summary));
+            if (summary is not null)
+                break;
+        }
+        return b.ToImmutable();
+    }
+
+    /// <summary>The summary the generator recorded on <paramref name="type"/> (<c>[GeneratedHandler(s, f, d)]</c>), or null.</summary>
+    public static HandlerSummary? GeneratedSummary(INamedTypeSymbol type)
+    {
+        foreach (var a in type.GetAttributes())
+        {
+            if (a.AttributeClass is not { Name: GeneratedHandlerAttributeName, Arity: 0 } cls || !IsInRootNamespace(cls)
+                || a.ConstructorArguments.Length != 3)
+                continue;
+            return new HandlerSummary(MaskOf(a.ConstructorArguments[0]), MaskOf(a.ConstructorArguments[1]), MaskOf(a.ConstructorArguments[2]));
+        }
+        return null;
+    }
+
+    private static EventMask MaskOf(TypedConstant c) => c.Value is uint u ? (EventMask)u : EventMask.None;
+
+    /// <summary>
+    /// pyinotify's lookup for one event over <see cref="HandlerLevels"/>: the first specialised handler anywhere, else
+    /// the first family one, else the first default one (allowed signatures only). Returns false when nothing handles
+    /// it. <paramref name="method"/> is the winning method, or null when the winner is in a level's summary.
+    /// </summary>
+    public static bool FindWinner(ImmutableArray<HandlerLevel> levels, EventMask evt, out int depth, out int rank, out HandlerMethod? method)
+    {
+        for (rank = SpecialisedRank; rank <= DefaultRank; rank++)
+            for (depth = 0; depth < levels.Length; depth++)
+            {
+                foreach (var h in levels[depth].Methods)
+                {
+                    if (h.HasAllowedSignature && h.RankOf(evt) == rank)
+                    {
+                        method = h;
+                        return true;
+                    }
+                }
+                if (levels[depth].Summary is { } s && s.RankOf(evt) == rank)
+                {
+                    method = null;
+                    return true;
+                }
+            }
+        depth = -1;
+        rank = -1;
+        method = null;
+        return false;
     }
 
     private static bool IsInRootNamespace(ISymbol symbol) =>

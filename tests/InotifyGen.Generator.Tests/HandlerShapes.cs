@@ -206,6 +206,24 @@ internal static class HandlerShapes
             }
             """,
 
+        // A base that is not partial (so it has no dispatch of its own): its visible methods are called directly.
+        ["NonPartialBase"] = """
+            using InotifyGen;
+            namespace Shapes;
+
+            public class PlainBase : ProcessEvent
+            {
+                protected void process_IN_CREATE(InotifyEvent e) { }
+                protected bool process_IN_CLOSE(in InotifyEvent e) => false;
+            }
+
+            public partial class OnPlainBase : PlainBase
+            {
+                void process_IN_CLOSE_WRITE(InotifyEvent e) { }
+                void process_default(InotifyEvent e) { }
+            }
+            """,
+
         // Identifiers that are keywords, escaped in the generated code.
         ["KeywordNames"] = """
             using InotifyGen;

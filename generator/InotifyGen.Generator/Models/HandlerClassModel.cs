@@ -10,13 +10,19 @@ namespace InotifyGen.Generator.Models;
 /// <param name="Cases">The switch sections, in kernel event order.</param>
 /// <param name="HandledEvents">The union of the events handled (<c>EventMask</c> bits).</param>
 /// <param name="IncludeBaseHandledEvents">True when the base class is a handler too, so its events count.</param>
+/// <param name="Specialised">The events whose winner is a specialised method, for <c>[GeneratedHandler]</c>.</param>
+/// <param name="Family">The events whose winner is a family method.</param>
+/// <param name="Default">The events whose winner is a default method.</param>
 internal sealed record HandlerClassModel(
     string HintName,
     string Namespace,
     EquatableArray<TypeDeclarationModel> Types,
     EquatableArray<DispatchCase> Cases,
     uint HandledEvents,
-    bool IncludeBaseHandledEvents);
+    bool IncludeBaseHandledEvents,
+    uint Specialised,
+    uint Family,
+    uint Default);
 
 /// <summary>One type declaration to reopen: <c>partial class Outer</c>, <c>partial record struct R</c>, <c>partial class Handler&lt;T&gt;</c>.</summary>
 /// <param name="Keyword">class, struct, record, record struct or interface.</param>

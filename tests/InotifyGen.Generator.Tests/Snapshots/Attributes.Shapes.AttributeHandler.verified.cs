@@ -4,6 +4,10 @@
 
 namespace Shapes;
 
+[global::InotifyGen.GeneratedHandler(
+    specialised: global::InotifyGen.EventMask.Modify | global::InotifyGen.EventMask.Attrib | global::InotifyGen.EventMask.CloseWrite | global::InotifyGen.EventMask.Create | global::InotifyGen.EventMask.Ignored,
+    family: global::InotifyGen.EventMask.None,
+    @default: global::InotifyGen.EventMask.None)]
 partial class AttributeHandler
 {
     /// <inheritdoc/>

@@ -4,6 +4,10 @@
 
 namespace Shapes;
 
+[global::InotifyGen.GeneratedHandler(
+    specialised: global::InotifyGen.EventMask.Create | global::InotifyGen.EventMask.Delete,
+    family: global::InotifyGen.EventMask.DeleteSelf,
+    @default: global::InotifyGen.EventMask.None)]
 partial class Logger
 {
     /// <inheritdoc/>

@@ -4,6 +4,10 @@
 
 namespace Shapes;
 
+[global::InotifyGen.GeneratedHandler(
+    specialised: global::InotifyGen.EventMask.None,
+    family: global::InotifyGen.EventMask.None,
+    @default: global::InotifyGen.EventMask.AllEvents | global::InotifyGen.EventMask.Unmount | global::InotifyGen.EventMask.Ignored)]
 partial class Everything
 {
     /// <inheritdoc/>

@@ -4,6 +4,10 @@
 
 namespace Shapes;
 
+[global::InotifyGen.GeneratedHandler(
+    specialised: global::InotifyGen.EventMask.CloseWrite | global::InotifyGen.EventMask.Delete,
+    family: global::InotifyGen.EventMask.CloseNoWrite | global::InotifyGen.EventMask.MovedFrom | global::InotifyGen.EventMask.MovedTo | global::InotifyGen.EventMask.DeleteSelf | global::InotifyGen.EventMask.MoveSelf,
+    @default: global::InotifyGen.EventMask.None)]
 partial class FamilyHandler
 {
     /// <inheritdoc/>

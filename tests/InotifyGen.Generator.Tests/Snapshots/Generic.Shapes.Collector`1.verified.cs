@@ -4,6 +4,10 @@
 
 namespace Shapes;
 
+[global::InotifyGen.GeneratedHandler(
+    specialised: global::InotifyGen.EventMask.Create,
+    family: global::InotifyGen.EventMask.None,
+    @default: global::InotifyGen.EventMask.None)]
 partial class Collector<T>
 {
     /// <inheritdoc/>

@@ -6,6 +6,10 @@ namespace Shapes;
 
 partial class Container<TKey>
 {
+    [global::InotifyGen.GeneratedHandler(
+        specialised: global::InotifyGen.EventMask.Modify,
+        family: global::InotifyGen.EventMask.None,
+        @default: global::InotifyGen.EventMask.None)]
     partial class Keyed<TValue>
     {
         /// <inheritdoc/>

@@ -4,6 +4,10 @@
 
 namespace Shapes;
 
+[global::InotifyGen.GeneratedHandler(
+    specialised: global::InotifyGen.EventMask.Create | global::InotifyGen.EventMask.Delete,
+    family: global::InotifyGen.EventMask.CloseWrite | global::InotifyGen.EventMask.CloseNoWrite | global::InotifyGen.EventMask.DeleteSelf,
+    @default: global::InotifyGen.EventMask.Access | global::InotifyGen.EventMask.Modify | global::InotifyGen.EventMask.Attrib | global::InotifyGen.EventMask.Open | global::InotifyGen.EventMask.MovedFrom | global::InotifyGen.EventMask.MovedTo | global::InotifyGen.EventMask.MoveSelf | global::InotifyGen.EventMask.Unmount | global::InotifyGen.EventMask.Ignored)]
 partial class Parent
 {
     /// <inheritdoc/>

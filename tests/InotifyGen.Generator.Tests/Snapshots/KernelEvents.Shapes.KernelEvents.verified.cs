@@ -4,6 +4,10 @@
 
 namespace Shapes;
 
+[global::InotifyGen.GeneratedHandler(
+    specialised: global::InotifyGen.EventMask.Unmount | global::InotifyGen.EventMask.QueueOverflow,
+    family: global::InotifyGen.EventMask.None,
+    @default: global::InotifyGen.EventMask.AllEvents | global::InotifyGen.EventMask.Ignored)]
 partial class KernelEvents
 {
     /// <inheritdoc/>

@@ -4,6 +4,10 @@
 
 namespace @event.@class;
 
+[global::InotifyGen.GeneratedHandler(
+    specialised: global::InotifyGen.EventMask.Create,
+    family: global::InotifyGen.EventMask.None,
+    @default: global::InotifyGen.EventMask.None)]
 partial class @object
 {
     /// <inheritdoc/>

@@ -4,6 +4,10 @@
 
 namespace Shapes;
 
+[global::InotifyGen.GeneratedHandler(
+    specialised: global::InotifyGen.EventMask.MovedTo | global::InotifyGen.EventMask.Create | global::InotifyGen.EventMask.Delete | global::InotifyGen.EventMask.QueueOverflow,
+    family: global::InotifyGen.EventMask.DeleteSelf,
+    @default: global::InotifyGen.EventMask.None)]
 partial class NameHandler
 {
     /// <inheritdoc/>

@@ -10,6 +10,10 @@ partial class Outer
     {
         partial record Inner
         {
+            [global::InotifyGen.GeneratedHandler(
+                specialised: global::InotifyGen.EventMask.Open,
+                family: global::InotifyGen.EventMask.None,
+                @default: global::InotifyGen.EventMask.None)]
             partial class Handler
             {
                 /// <inheritdoc/>

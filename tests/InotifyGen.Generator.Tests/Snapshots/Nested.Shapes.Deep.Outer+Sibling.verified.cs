@@ -6,6 +6,10 @@ namespace Shapes.Deep;
 
 partial class Outer
 {
+    [global::InotifyGen.GeneratedHandler(
+        specialised: global::InotifyGen.EventMask.Access,
+        family: global::InotifyGen.EventMask.None,
+        @default: global::InotifyGen.EventMask.None)]
     partial class Sibling
     {
         /// <inheritdoc/>

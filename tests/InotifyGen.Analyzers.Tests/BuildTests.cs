@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using InotifyGen.Analyzers.Tests.Support;
+
+namespace InotifyGen.Analyzers.Tests;
+
+/// <summary>The analyzers run in a real command-line build, loaded the way a project loads them.</summary>
+public class BuildTests
+{
+    [Fact]
+    public async Task DotnetBuild_OfAProjectWithATypo_ShowsTheWarning()
+    {
+        var dir = Directory.CreateTempSubdirectory("igen-build-");
+        try
+        {
+            string Project(string relative) => Repository.PathOf(relative);
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "Typo.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <ProjectReference Include="{Project("src/InotifyGen/InotifyGen.csproj")}" />
+                    <ProjectReference Include="{Project("generator/InotifyGen.Generator/InotifyGen.Generator.csproj")}" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+                    <ProjectReference Include="{Project("analyzers/InotifyGen.Analyzers/InotifyGen.Analyzers.csproj")}" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+                    <ProjectReference Include="{Project("analyzers/InotifyGen.CodeFixes/InotifyGen.CodeFixes.csproj")}" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+                  </ItemGroup>
+                </Project>
+                """);
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "Uploads.cs"), """
+                using InotifyGen;
+
+                public partial class Uploads : ProcessEvent
+                {
+                    void process_IN_CRAETE(InotifyEvent e) { }
+                }
+                """);
+
+            // The referenced projects were built with this test project, in the same configuration: reuse them
+            // (no rebuild, no restore of their graph), so the build costs one small compilation.
+            var (exitCode, output) = await RunAsync(dir.FullName, "dotnet", "build", "Typo.csproj", "-c", Repository.Configuration,
+                "-p:BuildProjectReferences=false", "-p:RestoreRecursive=false", "-nodeReuse:false", "-v:minimal", "-nologo");
+
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("Uploads.cs(5,10): warning IGEN001: 'process_IN_CRAETE' matches no inotify event, so it is never called; " +
+                "did you mean 'process_IN_CREATE'?", output, StringComparison.Ordinal);
+            // The code-fix assembly sits next to the analyzers (as in a package) without upsetting the compiler.
+            Assert.DoesNotContain("CS8032", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("AD0001", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(deadline.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

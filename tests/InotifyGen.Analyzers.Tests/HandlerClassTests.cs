@@ -1,0 +1,234 @@
+using InotifyGen.Analyzers.Tests.Support;
+using InotifyGen.CodeFixes;
+
+namespace InotifyGen.Analyzers.Tests;
+
+/// <summary>IGEN003 (not partial) and IGEN007 (not a ProcessEvent), with their code fixes.</summary>
+public class HandlerClassTests
+{
+    private static string NotPartial(string type, string handler) =>
+        $"'{type}' must be partial so the generator can add the event dispatch of '{handler}'; as it is, no handler method of '{handler}' is ever called";
+
+    [Fact]
+    public Task HandlerClassNotPartial_IsReportedOnItsName() =>
+        Harness.VerifyAsync("""
+            using InotifyGen;
+            public sealed class [|H|] : ProcessEvent
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            """,
+            ("IGEN003", NotPartial("H", "H")));
+
+    [Fact]
+    public Task AttributeHandlerNotPartial_IsReported() =>
+        Harness.VerifyAsync("""
+            using InotifyGen;
+            class [|H|] : ProcessEvent
+            {
+                [OnDelete] void Gone(InotifyEvent e) { }
+            }
+            """,
+            ("IGEN003", NotPartial("H", "H")));
+
+    [Fact]
+    public Task ContainingTypesNotPartial_AreEachReported() =>
+        Harness.VerifyAsync("""
+            using InotifyGen;
+            class [|Outer|]
+            {
+                partial class Middle
+                {
+                    static class [|Inner|]
+                    {
+                        partial class H : ProcessEvent
+                        {
+                            void process_IN_CREATE(InotifyEvent e) { }
+                        }
+                    }
+                }
+            }
+            """,
+            ("IGEN003", NotPartial("Outer", "Outer.Middle.Inner.H")),
+            ("IGEN003", NotPartial("Inner", "Outer.Middle.Inner.H")));
+
+    [Fact]
+    public Task PartialHandlersAndClassesWithoutHandlerMethods_AreSilent() =>
+        Harness.VerifySilentAsync("""
+            using InotifyGen;
+            partial class Outer
+            {
+                public partial class H : ProcessEvent
+                {
+                    void process_IN_CREATE(InotifyEvent e) { }
+                }
+            }
+            // Inherits its handlers; declares none, so the generator has nothing to add to it.
+            sealed class Derived : Outer.H { }
+            // Dispatches by hand, as PrintAllEvents does.
+            sealed class Manual : ProcessEvent
+            {
+                protected override bool DispatchEvent(in InotifyEvent e) => false;
+            }
+            """);
+
+    [Fact]
+    public Task MakePartialFix_AddsPartialAfterTheOtherModifiers() =>
+        Harness.VerifyFixAsync(new MakePartialCodeFix(), "IGEN003",
+            """
+            using InotifyGen;
+            public sealed class H : ProcessEvent
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            """,
+            """
+            using InotifyGen;
+            public sealed partial class H : ProcessEvent
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            """,
+            "Make 'H' partial");
+
+    [Fact]
+    public Task MakePartialFix_OnAContainingTypeWithoutModifiers_KeepsItsComment() =>
+        Harness.VerifyFixAsync(new MakePartialCodeFix(), "IGEN003",
+            """
+            using InotifyGen;
+            // Holds the handlers.
+            class Outer
+            {
+                internal partial class H : ProcessEvent
+                {
+                    [OnCreate] void Created(InotifyEvent e) { }
+                }
+            }
+            """,
+            """
+            using InotifyGen;
+            // Holds the handlers.
+            partial class Outer
+            {
+                internal partial class H : ProcessEvent
+                {
+                    [OnCreate] void Created(InotifyEvent e) { }
+                }
+            }
+            """,
+            "Make 'Outer' partial");
+
+    private static string Outside(string type, string methods) =>
+        $"'{type}' has handler methods ({methods}) but does not derive from InotifyGen.ProcessEvent, so they are never called";
+
+    [Fact]
+    public Task HandlerMethodsOutsideProcessEvent_AreReportedOnTheClass() =>
+        Harness.VerifyAsync("""
+            using InotifyGen;
+            class [|Watcher|]
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+                [OnDelete] void Gone(InotifyEvent e) { }
+                void Helper() { }
+            }
+            struct [|Value|]
+            {
+                [On(EventMask.Modify)] void Changed(InotifyEvent e) { }
+            }
+            """,
+            ("IGEN007", Outside("Watcher", "process_IN_CREATE, Gone")),
+            ("IGEN007", Outside("Value", "Changed")));
+
+    [Fact]
+    public Task HandlerMethodsInAnIndirectProcessEventSubclass_AreSilent() =>
+        Harness.VerifySilentAsync("""
+            using InotifyGen;
+            abstract partial class Base : ProcessEvent { }
+            partial class H : Base
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            class Unrelated
+            {
+                void Process(InotifyEvent e) { }
+            }
+            """);
+
+    [Fact]
+    public Task DeriveFix_AddsTheBaseClassAndPartial() =>
+        Harness.VerifyFixAsync(new DeriveFromProcessEventCodeFix(), "IGEN007",
+            """
+            using InotifyGen;
+            class Watcher
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            """,
+            """
+            using InotifyGen;
+            partial class Watcher : ProcessEvent
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            """,
+            "Derive from ProcessEvent");
+
+    [Fact]
+    public Task DeriveFix_PutsTheBaseClassBeforeInterfaces() =>
+        Harness.VerifyFixAsync(new DeriveFromProcessEventCodeFix(), "IGEN007",
+            """
+            using System;
+            using InotifyGen;
+            public partial class Watcher<T> : IDisposable where T : class
+            {
+                [OnCreate] void Created(InotifyEvent e) { }
+                public void Dispose() { }
+            }
+            """,
+            """
+            using System;
+            using InotifyGen;
+            public partial class Watcher<T> : ProcessEvent, IDisposable where T : class
+            {
+                [OnCreate] void Created(InotifyEvent e) { }
+                public void Dispose() { }
+            }
+            """);
+
+    [Fact]
+    public Task DeriveFix_WithoutAUsing_QualifiesTheBase() =>
+        Harness.VerifyFixAsync(new DeriveFromProcessEventCodeFix(), "IGEN007",
+            """
+            namespace App
+            {
+                internal sealed class Watcher
+                {
+                    [InotifyGen.OnCreate] void Created(InotifyGen.InotifyEvent e) { }
+                }
+            }
+            """,
+            """
+            namespace App
+            {
+                internal sealed partial class Watcher : InotifyGen.ProcessEvent
+                {
+                    [InotifyGen.OnCreate] void Created(InotifyGen.InotifyEvent e) { }
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task DeriveFix_IsNotOfferedWhenThereIsABaseClass()
+    {
+        var source = """
+            using InotifyGen;
+            class Base { }
+            class Watcher : Base
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            """;
+        var actions = await Harness.CodeActionsAsync(new DeriveFromProcessEventCodeFix(), "IGEN007", source);
+        Assert.Empty(actions);
+    }
+}

@@ -1,0 +1,2 @@
+// inotify exists only on Linux, and so do these tests.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
