@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Debug, "Added watch {Wd} on {Path}.")]
     public static partial void WatchAdded(ILogger logger, int wd, string path);
+
+    [LoggerMessage(7, LogLevel.Warning, "The inotify event queue overflowed (fs.inotify.max_queued_events = {MaxQueuedEvents}): events were lost. Rescan of the watched trees: {Rescan}.")]
+    public static partial void QueueOverflowLost(ILogger logger, int maxQueuedEvents, bool rescan);
 }

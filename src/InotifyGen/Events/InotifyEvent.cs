@@ -92,9 +92,14 @@ public enum EventFlags
     None = 0,
     /// <summary>
     /// Made up by InotifyGen: for example the IN_CREATE of an entry that appeared in a new directory before
-    /// its watch existed, or an IN_MOVED_FROM whose IN_MOVED_TO never came.
+    /// its watch existed, or the per-tree IN_Q_OVERFLOW that follows an overflow rescan.
     /// </summary>
     Synthetic = 1,
     /// <summary>The kernel queue overflowed and events in this watch's tree were lost; a rescan followed.</summary>
     EventsLost = 2,
+    /// <summary>
+    /// On an IN_MOVED_FROM: its IN_MOVED_TO did not arrive within <see cref="Notifier.MoveWait"/>, so the entry
+    /// left the watched tree (treat it as deleted). A directory's watches were removed with it.
+    /// </summary>
+    MovedOut = 4,
 }

@@ -23,7 +23,8 @@ public class Notifier : IDisposable
     private int _stopRequested;
     private int _closed;
     private int _loopThreadId;
-    private readonly Dictionary<uint, string> _movedFrom = new(); // cookie -> source path, for SrcPathName
+    private long _readTotal;        // bytes read from the kernel since creation: positions in the event stream
+    private readonly TreeTracker _tree;
 
     /// <summary>Creates a notifier.</summary>
     /// <param name="watchManager">The watches to read events from.</param>
@@ -52,6 +53,7 @@ public class Notifier : IDisposable
         if (fd < 0)
             throw InotifyErrors.ForCall("eventfd", InotifyErrors.LastErrno);
         _wake = new FileDescriptorHandle(fd);
+        _tree = new TreeTracker(this);
     }
 
     /// <summary>The watch manager this notifier reads.</summary>
@@ -71,6 +73,25 @@ public class Notifier : IDisposable
 
     /// <summary>Whether <see cref="Loop"/> stops on Ctrl-C (SIGINT), as pyinotify's loop does. Default true.</summary>
     public bool StopOnCtrlC { get; set; } = true;
+
+    /// <summary>
+    /// How long an IN_MOVED_FROM waits for its IN_MOVED_TO before it is reported as a move out of the tree
+    /// (<see cref="EventFlags.MovedOut"/>). The kernel queues both halves in the same rename, so this only matters
+    /// when the second half is not queued yet; dispatch pauses (in order) for at most this long. Default 10 ms.
+    /// </summary>
+    public TimeSpan MoveWait
+    {
+        get => _moveWait;
+        set => _moveWait = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MoveWait must be zero or positive");
+    }
+    private TimeSpan _moveWait = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// On IN_Q_OVERFLOW, walk every recursive or autoAdd tree again: watch the directories that are missing, drop
+    /// the watches whose directory is gone, and send each tree's handler an IN_Q_OVERFLOW flagged
+    /// <see cref="EventFlags.EventsLost"/> with the tree's path. Off by default (pyinotify does no rescan).
+    /// </summary>
+    public bool RescanOnOverflow { get; set; }
 
     /// <summary>True once <see cref="Stop"/> was called.</summary>
     public bool IsStopped => Volatile.Read(ref _stopRequested) != 0;
@@ -103,12 +124,17 @@ public class Notifier : IDisposable
             Log.BelowThreshold(Logger, available, _threshold);
             return;
         }
+        ReadCore(handle, available);
+    }
+
+    private void ReadCore(FileDescriptorHandle handle, int available)
+    {
         MakeRoom(Math.Max(available, RawEventReader.MinBuffer));
         unsafe
         {
             fixed (byte* p = &_queue[_tail])
             {
-                var n = Libc.Read(handle, p, _queue.Length - _tail);
+                var n = Libc.Read(handle, p, Math.Min(_queue.Length - _tail, ReadLimit));
                 if (n < 0)
                 {
                     var errno = InotifyErrors.LastErrno;
@@ -117,9 +143,73 @@ public class Notifier : IDisposable
                     throw InotifyErrors.ForCall("read", errno);
                 }
                 _tail += (int)n;
+                _readTotal += n;
             }
         }
     }
+
+    /// <summary>Test seam: the most bytes one read() asks for (at least <see cref="RawEventReader.MinBuffer"/>), to split event pairs across reads.</summary>
+    internal int ReadLimit { get; set; } = int.MaxValue;
+
+    /// <summary>The events read but not dispatched yet (after the one being dispatched). Valid until the next read.</summary>
+    internal ReadOnlySpan<byte> Unprocessed => _queue.AsSpan(_head, _tail - _head);
+
+    /// <summary>The event-stream position of the end of <see cref="Unprocessed"/>.</summary>
+    internal long ReadTotal => _readTotal;
+
+    /// <summary>How many bytes of events the kernel holds that have not been read; 0 when closed.</summary>
+    internal int KernelPending()
+    {
+        var handle = WatchManager.Handle;
+        if (IsStopped || handle.IsClosed)
+            return 0;
+        try
+        {
+            return Libc.Ioctl(handle, Libc.FIONREAD, out var available) < 0 ? 0 : available;
+        }
+        catch (ObjectDisposedException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>For the tree bookkeeping: reads whatever the kernel holds now, ignoring the threshold. True if it read.</summary>
+    internal bool ReadPending()
+    {
+        var available = KernelPending();
+        if (available <= 0)
+            return false;
+        var before = _readTotal;
+        try
+        {
+            ReadCore(WatchManager.Handle, available);
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        return _readTotal != before;
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for events; false on timeout or Stop.</summary>
+    internal bool WaitForKernel(TimeSpan timeout) => WaitReadable(timeout, watchInotify: true);
+
+    /// <summary>Sends an event to its watch's handler (or the default one) if the user asked for it.</summary>
+    internal void Deliver(Watch? watch, in InotifyEvent e)
+    {
+        if (watch is null)
+            Invoke(DefaultHandler, in e);
+        else if (IsWanted(watch, e.Mask))
+            Invoke(watch.Handler ?? DefaultHandler, in e);
+    }
+
+    /// <summary>
+    /// Handlers receive the events their watch asked for, plus those the kernel sends unasked. The bits the tree
+    /// bookkeeping adds to the kernel mask stay internal.
+    /// </summary>
+    private static bool IsWanted(Watch watch, EventMask mask) =>
+        (mask & (EventMask.Ignored | EventMask.Unmount | EventMask.QueueOverflow)) != 0
+        || (mask & watch.Mask & EventMask.AllEvents) != 0;
 
     /// <summary>
     /// Dispatches every queued event. If a handler throws (policy <see cref="HandlerExceptionPolicy.Propagate"/>),
@@ -149,6 +239,7 @@ public class Notifier : IDisposable
             _dispatching = false;
             if (_head == _tail)
                 _head = _tail = 0;
+            _tree.ExpireSynthesised(_readTotal - (_tail - _head));
         }
     }
 
@@ -222,12 +313,15 @@ public class Notifier : IDisposable
         _wake.Dispose();
     }
 
-    /// <summary>Dispatches one event: bookkeeping first, then the watch's handler or the default one.</summary>
+    /// <summary>
+    /// Dispatches one event: the tree bookkeeping (<see cref="TreeTracker"/>) takes the events that change the
+    /// watch set or need pairing; every other event goes straight to its handler without allocating.
+    /// </summary>
     private void ProcessOne(int wd, EventMask mask, uint cookie, ReadOnlySpan<byte> name)
     {
         if ((mask & EventMask.QueueOverflow) != 0)
         {
-            Invoke(DefaultHandler, new InotifyEvent(wd, mask, cookie, name, null));
+            _tree.OnOverflow(wd, mask);
             return;
         }
         var watch = WatchManager.WatchForEvent(wd);
@@ -236,14 +330,10 @@ public class Notifier : IDisposable
             Log.UnknownWatch(Logger, wd);
             return;
         }
-        string? src = null;
-        if ((mask & EventMask.MovedFrom) != 0)
-            _movedFrom[cookie] = EventText.JoinPath(watch.Path, System.Text.Encoding.UTF8.GetString(name));
-        else if ((mask & EventMask.MovedTo) != 0 && _movedFrom.Remove(cookie, out var from))
-            src = from;
-        Invoke(watch.Handler ?? DefaultHandler, new InotifyEvent(wd, mask, cookie, name, watch, src));
-        if ((mask & EventMask.Ignored) != 0)
-            WatchManager.Forget(watch);
+        if (TreeTracker.NeedsBookkeeping(watch, mask))
+            _tree.Process(watch, mask, cookie, name);
+        else if (IsWanted(watch, mask))
+            Invoke(watch.Handler ?? DefaultHandler, new InotifyEvent(wd, mask, cookie, name, watch));
     }
 
     private void Invoke(ProcessEvent handler, in InotifyEvent e)

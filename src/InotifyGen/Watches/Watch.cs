@@ -38,6 +38,18 @@ public sealed class Watch
     /// <summary>True once the watch was removed (by RmWatch, or by the kernel with IN_IGNORED).</summary>
     public bool IsRemoved { get; internal set; }
 
+    /// <summary>Part of a recursive or autoAdd tree: the kernel is also asked for the events that keep paths right.</summary>
+    internal bool Tracked { get; set; }
+
+    /// <summary>Dropped by the tree bookkeeping (its directory left the tree): its remaining events are not reported.</summary>
+    internal bool Silent { get; set; }
+
+    /// <summary>A watch moved inside the tree whose IN_MOVE_SELF is still to come (its path is already the new one).</summary>
+    internal bool ExpectMoveSelf { get; set; }
+
+    /// <summary>For WatchTransientFile: only events whose name is exactly these bytes are reported.</summary>
+    internal byte[]? NameFilter { get; set; }
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"<Watch wd={Wd} path={Path} mask=0x{(uint)Mask:x} auto_add={(AutoAdd ? "True" : "False")} >";

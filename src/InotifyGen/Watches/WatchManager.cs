@@ -92,7 +92,7 @@ public sealed class WatchManager : IDisposable
                     }
                     try
                     {
-                        result[p] = Add(p, events, handler, autoAdd, filter).Wd;
+                        result[p] = Add(p, events, handler, autoAdd, filter, tracked: recursive || autoAdd, out _).Wd;
                     }
                     catch (InotifyException e)
                     {
@@ -131,9 +131,10 @@ public sealed class WatchManager : IDisposable
                     var w = LiveWatch(wd);
                     var newMask = mask is { } m ? ResolveMask(m, handler ?? w.Handler) : w.Mask;
                     var newAutoAdd = autoAdd ?? w.AutoAdd;
+                    var tracked = w.Tracked || newAutoAdd;
                     if (mask is not null || newAutoAdd != w.AutoAdd)
                     {
-                        var got = Libc.InotifyAddWatch(_handle, w.Path, (uint)KernelMask(newMask, newAutoAdd));
+                        var got = Libc.InotifyAddWatch(_handle, w.Path, (uint)KernelMask(newMask, newAutoAdd, tracked));
                         if (got < 0)
                             throw InotifyErrors.ForWatch(InotifyErrors.LastErrno, w.Path);
                         if (got != wd)
@@ -142,6 +143,7 @@ public sealed class WatchManager : IDisposable
                     }
                     w.Mask = newMask;
                     w.AutoAdd = newAutoAdd;
+                    w.Tracked = tracked;
                     if (handler is not null)
                         w.Handler = handler;
                 }
@@ -264,36 +266,156 @@ public sealed class WatchManager : IDisposable
         }
     }
 
+    /// <summary>
+    /// Watches the directory of <paramref name="filename"/> for events on that one name (pyinotify's
+    /// <c>watch_transient_file</c>), so a file that is created and deleted over and over, such as a pid file, is
+    /// followed through every incarnation. IN_CREATE and IN_DELETE are always asked for. Returns the directory's wd.
+    /// </summary>
+    /// <param name="filename">The file; it need not exist yet, but its directory must.</param>
+    /// <param name="mask">The events; <see cref="EventMask.None"/> means the events <paramref name="handler"/> handles.</param>
+    /// <param name="handler">The handler for the file's events, instead of the notifier's default.</param>
+    public IReadOnlyDictionary<string, int> WatchTransientFile(string filename, EventMask mask = EventMask.None, ProcessEvent? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(filename);
+        ThrowIfClosed();
+        var full = NormalizePath(filename);
+        var dir = System.IO.Path.GetDirectoryName(full);
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (dir is null)
+            return result;
+        var events = ResolveMask(mask, handler) | EventMask.Create | EventMask.Delete;
+        try
+        {
+            var w = Add(dir, events, handler, autoAdd: false, filter: null, tracked: false, out _);
+            lock (_gate)
+                w.NameFilter = System.Text.Encoding.UTF8.GetBytes(System.IO.Path.GetFileName(full));
+            result[dir] = w.Wd;
+        }
+        catch (InotifyException e)
+        {
+            result[dir] = WatchFailed;
+            Log.WatchFailed(Logger, e.Message);
+        }
+        return result;
+    }
+
     /// <summary>Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.</summary>
-    internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter)
+    internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked, out bool created,
+        EventMask kernelOnly = EventMask.None)
     {
         lock (_gate)
         {
             ThrowIfClosed();
-            var wd = Libc.InotifyAddWatch(_handle, path, (uint)KernelMask(mask, autoAdd));
+            // A tree stays tracked when one of its directories is watched again without recursive/autoAdd.
+            if (_byPath.TryGetValue(path, out var atPath) && atPath.Tracked)
+                tracked = true;
+            var wd = Libc.InotifyAddWatch(_handle, path, (uint)(KernelMask(mask, autoAdd, tracked) | kernelOnly));
             if (wd < 0)
                 throw InotifyErrors.ForWatch(InotifyErrors.LastErrno, path);
+            created = false;
             if (_byWd.TryGetValue(wd, out var existing) && !existing.IsRemoved)
             {
-                // Same inode watched again (pyinotify replaces the settings and keeps the wd).
+                // Same inode watched again (pyinotify replaces the settings and keeps the wd). A different path
+                // means the directory moved without our seeing it: its sub-watches moved with it.
                 if (existing.Path != path)
-                {
-                    _byPath.Remove(existing.Path);
-                    existing.Path = path;
-                }
+                    RenameTreeLocked(existing.Path, path);
                 existing.Mask = mask;
                 existing.Handler = handler;
                 existing.AutoAdd = autoAdd;
                 existing.ExcludeFilter = filter;
+                existing.Tracked = tracked;
                 _byPath[path] = existing;
                 return existing;
             }
-            var w = new Watch(wd, path, mask, handler, autoAdd, filter, Directory.Exists(path));
+            var w = new Watch(wd, path, mask, handler, autoAdd, filter, Directory.Exists(path)) { Tracked = tracked };
             _byWd[wd] = w;
             _byPath[path] = w;
+            created = true;
             Log.WatchAdded(Logger, wd, path);
             return w;
         }
+    }
+
+    /// <summary>
+    /// Watches a directory found by the tree bookkeeping with the settings of <paramref name="like"/>. Returns null
+    /// when it is already gone or is no longer a directory (it raced with a delete or a move); logs other failures.
+    /// </summary>
+    internal Watch? AddLike(string path, Watch like, out bool created)
+    {
+        created = false;
+        try
+        {
+            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, EventMask.OnlyDir);
+        }
+        catch (InotifyException e) when (e.Errno is Libc.ENOENT or Libc.ENOTDIR)
+        {
+            return null;
+        }
+        catch (InotifyException e)
+        {
+            Log.WatchFailed(Logger, e.Message);
+            return null;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The live watch on exactly <paramref name="path"/>, or null.</summary>
+    internal Watch? WatchAt(string path)
+    {
+        lock (_gate)
+            return _byPath.GetValueOrDefault(path);
+    }
+
+    /// <summary>Rewrites the path of the watch on <paramref name="oldPath"/> and of every watch below it.</summary>
+    internal void RenameTree(string oldPath, string newPath)
+    {
+        lock (_gate)
+            RenameTreeLocked(oldPath, newPath);
+    }
+
+    /// <summary>
+    /// Removes a watch for the tree bookkeeping: the kernel watch goes, and its remaining events (IN_IGNORED
+    /// included) are dropped, because its path is no longer true.
+    /// </summary>
+    internal void Detach(Watch w)
+    {
+        lock (_gate)
+        {
+            if (w.IsRemoved)
+                return;
+            w.Silent = true;
+            if (!_handle.IsClosed && Libc.InotifyRmWatch(_handle, w.Wd) < 0)
+                _byWd.Remove(w.Wd); // the kernel had already dropped it (its IN_IGNORED was consumed): forget now
+            MarkRemoved(w);
+        }
+    }
+
+    /// <summary>Detaches the watch on <paramref name="path"/> (when <paramref name="includeSelf"/>) and every watch below it.</summary>
+    internal void DetachTree(string path, bool includeSelf)
+    {
+        foreach (var w in WatchesUnder(path))
+            if (includeSelf || w.Path != path)
+                Detach(w);
+    }
+
+    private void RenameTreeLocked(string oldPath, string newPath)
+    {
+        var prefix = oldPath + "/";
+        var moved = new List<Watch>();
+        foreach (var w in _byPath.Values)
+            if (w.Path == oldPath || w.Path.StartsWith(prefix, StringComparison.Ordinal))
+                moved.Add(w);
+        foreach (var w in moved)
+        {
+            if (_byPath.TryGetValue(w.Path, out var current) && ReferenceEquals(current, w))
+                _byPath.Remove(w.Path);
+            w.Path = w.Path.Length == oldPath.Length ? newPath : newPath + w.Path[oldPath.Length..];
+        }
+        foreach (var w in moved)
+            _byPath[w.Path] = w;
     }
 
     /// <summary>Live watches at or below <paramref name="path"/>.</summary>
@@ -304,8 +426,19 @@ public sealed class WatchManager : IDisposable
             return _byPath.Values.Where(w => w.Path == path || w.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
     }
 
-    /// <summary>The events the kernel is asked for: autoAdd needs IN_CREATE to see new directories.</summary>
-    internal static EventMask KernelMask(EventMask mask, bool autoAdd) => autoAdd ? mask | EventMask.Create : mask;
+    /// <summary>
+    /// What a tracked tree needs from the kernel beyond the user's events: creations to watch new directories,
+    /// deletions and moves to keep the set of synthesised names and every path right.
+    /// </summary>
+    internal const EventMask TreeEvents = EventMask.Create | EventMask.Delete | EventMask.MovedFrom | EventMask.MovedTo
+        | EventMask.MoveSelf | EventMask.DeleteSelf;
+
+    /// <summary>
+    /// The events the kernel is asked for. Handlers still receive only <see cref="Watch.Mask"/>'s events (plus
+    /// IN_IGNORED, IN_UNMOUNT and IN_Q_OVERFLOW, which the kernel always sends).
+    /// </summary>
+    internal static EventMask KernelMask(EventMask mask, bool autoAdd, bool tracked) =>
+        tracked || autoAdd ? mask | TreeEvents : mask;
 
     private EventMask ResolveMask(EventMask mask, ProcessEvent? handler)
     {

@@ -1,0 +1,231 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
+namespace InotifyGen.Cli;
+
+/// <summary>
+/// The command-line grammar, on System.CommandLine 2.0 (trim- and AOT-clean: no reflection binding). It parses only;
+/// <see cref="Bind"/> turns the result into <see cref="CliOptions"/>, validating as pyinotify and inotifywait do.
+/// </summary>
+internal sealed class CommandLine
+{
+    // pyinotify's options, with its letters.
+    private readonly Option<bool> _verbose = Flag("--verbose", "-v", "Verbose mode: log debug messages (watches added, events dropped) to stderr");
+    private readonly Option<bool> _recursive = Flag("--recursive", "-r", "Add watches recursively on paths");
+    private readonly Option<bool> _autoAdd = Flag("--auto_add", "-a", "Automatically add watches on new directories", "--auto-add");
+    private readonly Option<bool> _glob = Flag("--glob", "-g", "Treat paths as globs (* ? [...])");
+    private readonly Option<string[]> _events = new("--events-list", "-e", "--event")
+    {
+        Description = "Comma-separated events to watch: IN_* names (IN_CREATE,IN_DELETE, ALL_EVENTS, IN_CLOSE, IN_MOVE) or inotifywait's names (create,close_write); default all",
+        HelpName = "EVENT[,...]",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private readonly Option<bool> _stats = Flag("--stats", "-s", "Count events and print pyinotify's Stats every 5 s (when events came) and at exit, instead of the event lines");
+    private readonly Option<bool> _version = Flag("--version", "-V", "Print the version and exit");
+    private readonly Option<bool> _rawFormat = Flag("--raw-format", "-f", "Disable the coloured output format (colour is used only on a terminal with NO_COLOR unset)");
+    private readonly Option<string> _command = new("--command", "-c")
+    {
+        Description = "Shell command run (sh -c) after each batch of events; the batch is on its stdin and in INOTIFYGEN_* variables",
+        HelpName = "CMD",
+    };
+
+    // Output formats.
+    private readonly Option<bool> _json = Flag("--json", null, "Write one JSON object per event");
+    private readonly Option<bool> _csv = Flag("--csv", null, "Write inotifywait's CSV: watch path, events, file name");
+    private readonly Option<string> _format = new("--format")
+    {
+        Description = "Write one line per event from a template: %w watch path, %f file name, %e events, %Xe events separated by X, %T time, %n newline, %0 NUL, %% percent",
+        HelpName = "FMT",
+    };
+    private readonly Option<string> _timefmt = new("--timefmt")
+    {
+        Description = "strftime format of %T: %Y %y %m %d %e %H %I %M %S %p %j %a %A %b %B %h %F %T %D %R %s %z %Z %n %t %% (default %H:%M)",
+        HelpName = "FMT",
+    };
+
+    // inotifywait's options.
+    private readonly Option<bool> _monitor = Flag("--monitor", "-m", "Keep watching after the first event (the default; accepted for inotifywait compatibility)");
+    private readonly Option<bool> _once = Flag("--once", "-1", "Exit (code 0) after the first event");
+    private readonly Option<string> _timeout = new("--timeout", "-t")
+    {
+        Description = "Exit with code 2 when no event arrives for SEC seconds (0: never)",
+        HelpName = "SEC",
+    };
+    private readonly Option<string[]> _exclude = Regexes("--exclude", "Ignore events on paths matching this POSIX extended regex (and do not watch such directories)");
+    private readonly Option<string[]> _excludei = Regexes("--excludei", "Like --exclude, case-insensitive");
+    private readonly Option<string[]> _include = Regexes("--include", "Report only events on paths matching this POSIX extended regex");
+    private readonly Option<string[]> _includei = Regexes("--includei", "Like --include, case-insensitive");
+    private readonly Option<string> _fromFile = new("--fromfile")
+    {
+        Description = "Read paths to watch from FILE, one a line ('-' for stdin); a line starting with @ excludes that path",
+        HelpName = "FILE",
+    };
+    private readonly Option<string> _outFile = new("--outfile", "-o")
+    {
+        Description = "Append events to FILE instead of writing them to stdout",
+        HelpName = "FILE",
+    };
+    private readonly Option<bool> _quiet = Flag("--quiet", "-q", "Print only events: no set-up progress and no \"Watches established.\"");
+
+    // Daemon options.
+    private readonly Option<bool> _daemon = Flag("--daemon", "-d", "Detach and run in the background (needs -o or --stdout to keep the events)");
+    private readonly Option<string> _pidFile = new("--pid-file")
+    {
+        Description = "With --daemon: write the daemon's pid to FILE (default /var/run/inotifygen.pid); an existing live one is an error",
+        HelpName = "FILE",
+    };
+    private readonly Option<bool> _forceKill = Flag("--force-kill", null, "With --daemon: kill the process named in an existing pid file first");
+    private readonly Option<string> _stdout = new("--stdout")
+    {
+        Description = "With --daemon: redirect the daemon's stdout to FILE (default /dev/null)",
+        HelpName = "FILE",
+    };
+    private readonly Option<string> _stderr = new("--stderr")
+    {
+        Description = "With --daemon: redirect the daemon's stderr to FILE (default /dev/null)",
+        HelpName = "FILE",
+    };
+
+    private readonly Argument<string[]> _paths = new("path")
+    {
+        Description = "Files or directories to watch (default /tmp)",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public CommandLine()
+    {
+        // A plain Command rather than RootCommand: it is named `inotifygen` (not after the assembly), and has no built-in
+        // --version, since -V/--version is pyinotify's.
+        Root = new Command("inotifygen",
+            "Watch files and directories with Linux inotify and print each event: pyinotify's command line and inotifywait in one tool. " +
+            "Exit codes: 0 stopped by SIGINT/SIGTERM or -1 got its event; 1 runtime error; 2 usage error or -t timeout.");
+        Root.Options.Add(new HelpOption());
+        foreach (var option in new Option[]
+                 {
+                     _verbose, _recursive, _autoAdd, _glob, _events, _stats, _version, _rawFormat, _command,
+                     _json, _csv, _format, _timefmt,
+                     _monitor, _once, _timeout, _exclude, _excludei, _include, _includei, _fromFile, _outFile, _quiet,
+                     _daemon, _pidFile, _forceKill, _stdout, _stderr,
+                 })
+            Root.Options.Add(option);
+        Root.Arguments.Add(_paths);
+    }
+
+    public Command Root { get; }
+
+    public ParseResult Parse(string[] args) => Root.Parse(args);
+
+    /// <summary>True when the parse result asks for --help (which System.CommandLine prints).</summary>
+    public static bool IsHelp(ParseResult result) => result.Action is HelpAction;
+
+    public static bool IsVersion(ParseResult result, CommandLine cl) => result.GetValue(cl._version);
+
+    /// <summary>Validates the parse into options. Throws <see cref="UsageException"/> for any mistake.</summary>
+    public CliOptions Bind(ParseResult r, string[] args)
+    {
+        if (r.Errors.Count > 0)
+            throw new UsageException(r.Errors[0].Message + " (see inotifygen --help)");
+        // Everything unknown lands in the path argument; a "path" like --bogus is an unknown option unless it follows --.
+        var endOfOptions = Array.IndexOf(args, "--");
+        for (var i = 0; i < (endOfOptions < 0 ? args.Length : endOfOptions); i++)
+            if (args[i].Length > 1 && args[i][0] == '-' && (r.GetValue(_paths) ?? []).Contains(args[i]))
+                throw new UsageException($"unknown option '{args[i]}' (see inotifygen --help; a path that starts with '-' goes after --)");
+
+        var outputs = new[] { r.GetValue(_json), r.GetValue(_csv), r.GetValue(_format) is not null }.Count(b => b);
+        if (outputs > 1)
+            throw new UsageException("--json, --csv and --format cannot be combined; choose one output format");
+
+        var paths = (r.GetValue(_paths) ?? []).ToList();
+        var excludedByFile = new List<string>();
+        if (r.GetValue(_fromFile) is { } fromFile)
+            ReadFromFile(fromFile, paths, excludedByFile);
+        if (paths.Count == 0)
+        {
+            if (r.GetValue(_fromFile) is not null)
+                throw new UsageException("--fromfile listed no path to watch; put one path a line in it");
+            paths.Add("/tmp"); // pyinotify's default
+        }
+
+        var daemon = r.GetValue(_daemon);
+        foreach (var (opt, name) in new[] { (_pidFile, "--pid-file"), (_stdout, "--stdout"), (_stderr, "--stderr") })
+            if (!daemon && r.GetValue(opt) is not null)
+                throw new UsageException($"{name} only applies with --daemon; add --daemon or drop {name}");
+        if (!daemon && r.GetValue(_forceKill))
+            throw new UsageException("--force-kill only applies with --daemon; add --daemon or drop --force-kill");
+
+        var format = r.GetValue(_format);
+        return new CliOptions
+        {
+            Paths = paths,
+            FromFileExcludes = excludedByFile,
+            Verbose = r.GetValue(_verbose),
+            Recursive = r.GetValue(_recursive),
+            AutoAdd = r.GetValue(_autoAdd),
+            Glob = r.GetValue(_glob),
+            Mask = EventNames.ParseList(r.GetValue(_events)),
+            Stats = r.GetValue(_stats),
+            RawFormat = r.GetValue(_rawFormat),
+            Command = r.GetValue(_command) is { } c && c.Length > 0 ? c
+                : r.GetValue(_command) is not null ? throw new UsageException("-c/--command needs a shell command, e.g. -c 'make'") : null,
+            Output = r.GetValue(_json) ? OutputKind.Json : r.GetValue(_csv) ? OutputKind.Csv : format is not null ? OutputKind.Template : OutputKind.Raw,
+            OutputChosen = outputs > 0,
+            Format = format,
+            TimeFormat = r.GetValue(_timefmt) ?? "%H:%M",
+            Once = r.GetValue(_once),
+            TimeoutSeconds = ParseTimeout(r.GetValue(_timeout)),
+            Excludes = r.GetValue(_exclude) ?? [],
+            ExcludesIgnoreCase = r.GetValue(_excludei) ?? [],
+            Includes = r.GetValue(_include) ?? [],
+            IncludesIgnoreCase = r.GetValue(_includei) ?? [],
+            OutFile = r.GetValue(_outFile),
+            Quiet = r.GetValue(_quiet),
+            Daemon = daemon,
+            PidFile = r.GetValue(_pidFile),
+            ForceKill = r.GetValue(_forceKill),
+            StdoutFile = r.GetValue(_stdout),
+            StderrFile = r.GetValue(_stderr),
+        };
+    }
+
+    private static double? ParseTimeout(string? text)
+    {
+        if (text is null)
+            return null;
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var sec)
+            || sec < 0 || double.IsNaN(sec) || double.IsInfinity(sec))
+            throw new UsageException($"-t/--timeout needs a number of seconds (0 or more), not '{text}'");
+        return sec == 0 ? null : sec;
+    }
+
+    private static void ReadFromFile(string file, List<string> paths, List<string> excluded)
+    {
+        string[] lines;
+        try
+        {
+            lines = file == "-" ? Console.In.ReadToEnd().Split('\n') : File.ReadAllLines(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read --fromfile '{file}': {e.Message}");
+        }
+        foreach (var raw in lines)
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.Length == 0)
+                continue;
+            if (line[0] == '@')
+                excluded.Add(line[1..]);
+            else
+                paths.Add(line);
+        }
+    }
+
+    private static Option<bool> Flag(string name, string? alias, string description, string? alias2 = null)
+    {
+        var aliases = new[] { alias, alias2 }.OfType<string>().ToArray();
+        return new Option<bool>(name, aliases) { Description = description, Arity = ArgumentArity.Zero };
+    }
+
+    private static Option<string[]> Regexes(string name, string description) =>
+        new(name) { Description = description, HelpName = "REGEX", AllowMultipleArgumentsPerToken = false };
+}

@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+
+namespace InotifyGen.Cli;
+
+/// <summary>
+/// inotifywait's --exclude/--include (and the -i variants): unanchored POSIX extended regexes, searched in the full
+/// path of each event. .NET's regex engine stands in for POSIX ERE: the syntax people use with inotifywait (anchors,
+/// groups, alternation, bracket expressions, repetition) means the same; POSIX classes such as [[:digit:]] are
+/// translated; back-references and leftmost-longest matching are .NET's.
+/// </summary>
+internal sealed class PathFilter
+{
+    private readonly Regex[] _exclude;
+    private readonly Regex[] _include;
+    private readonly HashSet<string> _excludedPaths;
+
+    public PathFilter(CliOptions o)
+    {
+        _exclude = [.. o.Excludes.Select(p => Compile(p, false, "--exclude")), .. o.ExcludesIgnoreCase.Select(p => Compile(p, true, "--excludei"))];
+        _include = [.. o.Includes.Select(p => Compile(p, false, "--include")), .. o.IncludesIgnoreCase.Select(p => Compile(p, true, "--includei"))];
+        _excludedPaths = new HashSet<string>(o.FromFileExcludes.Select(Normalize), StringComparer.Ordinal);
+    }
+
+    public bool IsEmpty => _exclude.Length == 0 && _include.Length == 0 && _excludedPaths.Count == 0;
+
+    /// <summary>True when a directory should not be watched (--exclude, or an @path in --fromfile, at or above it).</summary>
+    public bool ExcludesDirectory(string path) => IsExcludedPath(path) || _exclude.Any(r => r.IsMatch(path));
+
+    /// <summary>True when an event on <paramref name="pathName"/> is reported.</summary>
+    public bool Reports(string pathName)
+    {
+        if (IsExcludedPath(pathName) || _exclude.Any(r => r.IsMatch(pathName)))
+            return false;
+        return _include.Length == 0 || _include.Any(r => r.IsMatch(pathName));
+    }
+
+    /// <summary>The runtime's exclude filter for directories (anchored regexes): a pattern that searches anywhere.</summary>
+    public ExcludeFilter? ToExcludeFilter()
+    {
+        if (_exclude.Length == 0 && _excludedPaths.Count == 0)
+            return null;
+        return new ExcludeFilter(new DirectoryPredicateAdapter(this).Patterns);
+    }
+
+    private bool IsExcludedPath(string path)
+    {
+        if (_excludedPaths.Count == 0)
+            return false;
+        for (var p = path; p.Length > 0; p = Path.GetDirectoryName(p) ?? "")
+        {
+            if (_excludedPaths.Contains(p))
+                return true;
+            if (p == "/")
+                break;
+        }
+        return false;
+    }
+
+    private static string Normalize(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return full.Length > 1 ? full.TrimEnd('/') : full;
+    }
+
+    private static Regex Compile(string pattern, bool ignoreCase, string option)
+    {
+        try
+        {
+            return new Regex(TranslatePosixClasses(pattern),
+                RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{option} '{pattern}' is not a valid regular expression: {e.Message}");
+        }
+    }
+
+    /// <summary>[[:alpha:]] and friends, which .NET does not know, as .NET ranges.</summary>
+    private static string TranslatePosixClasses(string pattern) => pattern
+        .Replace("[:alpha:]", "a-zA-Z", StringComparison.Ordinal)
+        .Replace("[:digit:]", "0-9", StringComparison.Ordinal)
+        .Replace("[:alnum:]", "a-zA-Z0-9", StringComparison.Ordinal)
+        .Replace("[:upper:]", "A-Z", StringComparison.Ordinal)
+        .Replace("[:lower:]", "a-z", StringComparison.Ordinal)
+        .Replace("[:space:]", @"\s", StringComparison.Ordinal)
+        .Replace("[:blank:]", @" \t", StringComparison.Ordinal)
+        .Replace("[:xdigit:]", "0-9A-Fa-f", StringComparison.Ordinal)
+        .Replace("[:punct:]", @"!-/:-@\[-`{-~", StringComparison.Ordinal)
+        .Replace("[:cntrl:]", @"\x00-\x1f\x7f", StringComparison.Ordinal)
+        .Replace("[:print:]", @"\x20-\x7e", StringComparison.Ordinal)
+        .Replace("[:graph:]", @"\x21-\x7e", StringComparison.Ordinal);
+
+    /// <summary>The runtime's ExcludeFilter anchors at the start (re.match); these patterns search anywhere instead.</summary>
+    private sealed class DirectoryPredicateAdapter(PathFilter filter)
+    {
+        public IEnumerable<string> Patterns =>
+            filter._exclude.Select(r => ((r.Options & RegexOptions.IgnoreCase) != 0 ? "(?i)" : "") + ".*?(?:" + r + ")")
+                .Concat(filter._excludedPaths.Select(p => Regex.Escape(p) + "(?:/|$)"));
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using InotifyGen.Cli.Output;
+using Microsoft.Extensions.Logging;
+
+namespace InotifyGen.Cli;
+
+/// <summary>
+/// The running command: sets the watches up, prints each event, and stops on -1, -t, SIGINT or SIGTERM.
+/// Everything happens on the calling thread (the notifier's loop); signal handlers only ask the loop to stop.
+/// </summary>
+internal sealed class Watcher
+{
+    /// <summary>How often the loop wakes up, when -t or -s needs a clock.</summary>
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(5);
+
+    private readonly CliOptions _o;
+    private readonly TextWriter _out;
+    private readonly TextWriter _status;
+    private readonly bool _colour;
+    private readonly bool _printEvents;
+    private readonly string? _outFilePath;
+    private readonly EventFormatter _formatter;
+    private readonly PathFilter _filter;
+    private readonly BatchCommand? _command;
+    private readonly Stats? _stats;
+    private readonly Stopwatch _sinceEvent = Stopwatch.StartNew();
+    private readonly Stopwatch _sinceStats = Stopwatch.StartNew();
+    private bool _statsDirty;
+    private bool _gotEvent;
+    private int _exitCode;
+
+    public Watcher(CliOptions o, TextWriter output, bool outputIsTerminal, TextWriter status)
+    {
+        _o = o;
+        _out = output;
+        _status = status;
+        _colour = o.Output == OutputKind.Raw && !o.RawFormat && outputIsTerminal
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        _formatter = EventFormatter.Create(o);
+        _filter = new PathFilter(o);
+        _command = o.Command is { } c ? new BatchCommand(c, status) : null;
+        _stats = o.Stats ? new Stats() : null;
+        // pyinotify's -s replaces the event lines with the stats; an explicit output format keeps them.
+        _printEvents = !o.Stats || o.OutputChosen;
+        _outFilePath = o.OutFile is { } f ? Path.GetFullPath(f) : null;
+    }
+
+    /// <summary>Watches until told to stop; returns the exit code (0, or 2 on -t timeout).</summary>
+    public int Run()
+    {
+        var logger = new StderrLogger(_status, _o.Verbose ? LogLevel.Debug : LogLevel.Warning);
+        WatchManager wm;
+        try
+        {
+            wm = new WatchManager(logger: logger);
+        }
+        catch (InotifyException e)
+        {
+            throw new RuntimeFailureException(e.Message);
+        }
+        using var notifier = new Notifier(wm, new DelegateHandler(OnEvent), timeout: _o.TimeoutSeconds is not null || _stats is not null ? Tick : null,
+            logger: logger)
+        {
+            StopOnCtrlC = false, // SIGINT and SIGTERM are handled below, the same way
+        };
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; notifier.Stop(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; notifier.Stop(); });
+
+        new WatchSetup(wm, _o, _filter, _status, IsTerminal(_status)).Run();
+        // A daemon announces itself only once its watches are up, so its parent can report a failed start.
+        using var pidFile = _o.Daemon && InotifyGen.Daemon.DaemonProcess.IsDetachedChild ? DaemonMode.AcquirePidFile(_o) : null;
+        _sinceEvent.Restart();
+        try
+        {
+            notifier.Loop(AfterBatch);
+        }
+        finally
+        {
+            // Whatever ended the loop (a signal, -1, -t, an error), what was printed reaches its reader.
+            _command?.RunIfAny();
+            if (_stats is not null)
+                PrintStats();
+            _out.Flush();
+        }
+        return _exitCode;
+    }
+
+    private void OnEvent(InotifyEvent e)
+    {
+        if (_o.Once && _gotEvent)
+            return; // -1: the rest of the batch is not reported
+        if (e.Watch is not null && !_filter.IsEmpty && !_filter.Reports(e.PathName))
+            return;
+        if (_outFilePath is not null && e.PathName == _outFilePath)
+            return; // our own writes to -o FILE would feed back forever
+        _gotEvent = true;
+        _sinceEvent.Restart();
+        if (_stats is not null)
+        {
+            _stats.Invoke(in e);
+            _statsDirty = true;
+        }
+        if (!_printEvents && _command is null)
+            return;
+        var text = _formatter.Format(in e, _colour);
+        if (_printEvents)
+        {
+            _out.Write(text);
+            _out.Write(_formatter.Terminator);
+        }
+        _command?.Add(in e, _colour ? _formatter.Format(in e, false) : text, _formatter.Terminator);
+    }
+
+    /// <summary>Runs after each batch and, with -t or -s, on every tick. Returning true ends the loop.</summary>
+    private bool AfterBatch(Notifier notifier)
+    {
+        _out.Flush();
+        _command?.RunIfAny();
+        if (_stats is not null && _statsDirty && _sinceStats.Elapsed >= StatsInterval)
+            PrintStats();
+        if (_o.Once && _gotEvent)
+            return true;
+        if (_o.TimeoutSeconds is { } t && _sinceEvent.Elapsed.TotalSeconds >= t)
+        {
+            _exitCode = 2; // inotifywait's code for a timeout
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>pyinotify's -s output: the Stats repr on one line, then its bar chart.</summary>
+    private void PrintStats()
+    {
+        _sinceStats.Restart();
+        _statsDirty = false;
+        var chart = _stats!.ToChart();
+        _out.Write(_stats + "\n" + chart + (chart.Length > 0 ? "\n" : ""));
+        _out.Flush();
+    }
+
+    internal static bool IsTerminal(TextWriter w) =>
+        ReferenceEquals(w, Console.Error) ? !Console.IsErrorRedirected
+        : ReferenceEquals(w, Console.Out) && !Console.IsOutputRedirected;
+}

@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+
+namespace InotifyGen.Daemon;
+
+/// <summary>The libc calls the daemon helpers make (kept apart from the inotify interop). AOT-safe marshalling.</summary>
+internal static unsafe partial class DaemonInterop
+{
+    private const string Lib = "libc";
+
+    public const int SIGKILL = 9, SIGTERM = 15;
+    public const int ESRCH = 3, EEXIST = 17, EPERM = 1, EINTR = 4;
+    public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
+    public const int SC_CLK_TCK = 2;
+    public const short POSIX_SPAWN_SETSID = 0x80; // glibc 2.26+
+    public const int WNOHANG = 1;
+
+    [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    [LibraryImport(Lib, EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Link(string oldPath, string newPath);
+
+    [LibraryImport(Lib, EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Rename(string oldPath, string newPath);
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "dup2", SetLastError = true)]
+    public static partial int Dup2(int oldFd, int newFd);
+
+    [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "sysconf")]
+    public static partial long SysConf(int name);
+
+    [LibraryImport(Lib, EntryPoint = "waitpid", SetLastError = true)]
+    public static partial int WaitPid(int pid, int* status, int options);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawnattr_init")]
+    public static partial int SpawnAttrInit(void* attr);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawnattr_setflags")]
+    public static partial int SpawnAttrSetFlags(void* attr, short flags);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawnattr_destroy")]
+    public static partial int SpawnAttrDestroy(void* attr);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_init")]
+    public static partial int FileActionsInit(void* actions);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_addopen", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int FileActionsAddOpen(void* actions, int fd, string path, int flags, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_destroy")]
+    public static partial int FileActionsDestroy(void* actions);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn")]
+    public static partial int PosixSpawn(int* pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
+
+    [LibraryImport(Lib, EntryPoint = "strerror")]
+    private static partial nint StrError(int errno);
+
+    public static int LastErrno => Marshal.GetLastPInvokeError();
+
+    public static string Describe(int errno) => Marshal.PtrToStringUTF8(StrError(errno)) ?? $"errno {errno}";
+}

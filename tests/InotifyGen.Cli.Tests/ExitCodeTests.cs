@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using InotifyGen.Cli.Tests.Support;
+using InotifyGen.Tests.Support;
+
+namespace InotifyGen.Cli.Tests;
+
+/// <summary>Exit codes 0, 1 and 2, the error texts, -V, --help, -1, -t and the signals.</summary>
+public sealed class ExitCodeTests
+{
+    [Fact]
+    public void Version_PrintsVersionAndExitsZero()
+    {
+        using var cli = CliProcess.Run("-V");
+        Assert.Equal(0, cli.ExitCode);
+        Assert.Matches(@"^inotifygen \d+\.\d+\.\d+(-[\w.]+)?$", Assert.Single(cli.Stdout));
+        Assert.Empty(cli.Stderr);
+    }
+
+    [Fact]
+    public void Help_ListsEveryOptionWithADescription()
+    {
+        using var cli = CliProcess.Run("--help");
+        Assert.Equal(0, cli.ExitCode);
+        var help = string.Join("\n", cli.Stdout);
+        Assert.Contains("inotifygen [<path>...] [options]", help, StringComparison.Ordinal);
+        string[] options =
+        [
+            "-v, --verbose", "-r, --recursive", "-a, --auto-add, --auto_add", "-g, --glob", "-e, --event, --events-list <EVENT[,...]>",
+            "-s, --stats", "-V, --version", "-f, --raw-format", "-c, --command <CMD>", "--json", "--csv", "--format <FMT>",
+            "--timefmt <FMT>", "-m, --monitor", "-1, --once", "-t, --timeout <SEC>", "--exclude <REGEX>", "--excludei <REGEX>",
+            "--include <REGEX>", "--includei <REGEX>", "--fromfile <FILE>", "-o, --outfile <FILE>", "-q, --quiet",
+            "-d, --daemon", "--pid-file <FILE>", "--force-kill", "--stdout <FILE>", "--stderr <FILE>", "-?, -h, --help",
+        ];
+        foreach (var option in options)
+        {
+            // The option, then at least two spaces, then a description on the same line.
+            var line = cli.Stdout.SingleOrDefault(l => l.TrimStart().StartsWith(option + "  ", StringComparison.Ordinal));
+            Assert.True(line is not null, $"--help does not list '{option}':\n{help}");
+            Assert.Matches(@"\S+\s{2,}\S.{10,}$", line);
+        }
+    }
+
+    [Fact]
+    public void BadEventName_IsPyinotifysErrorAndExitTwo()
+    {
+        using var cli = CliProcess.Run("-e", "IN_CREATE,IN_BOGUS", "/tmp");
+        Assert.Equal(2, cli.ExitCode);
+        var line = Assert.Single(cli.Stderr);
+        Assert.StartsWith("inotifygen: error: The event 'IN_BOGUS' specified with option -e is not valid; valid events: IN_ACCESS,", line);
+        Assert.Contains("ALL_EVENTS", line, StringComparison.Ordinal);
+        Assert.Empty(cli.Stdout);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--bogus" }, "inotifygen: error: unknown option '--bogus' (see inotifygen --help; a path that starts with '-' goes after --)")]
+    [InlineData(new[] { "-t" }, "inotifygen: error: Required argument missing for option: '-t'. (see inotifygen --help)")]
+    [InlineData(new[] { "-t", "soon" }, "inotifygen: error: -t/--timeout needs a number of seconds (0 or more), not 'soon'")]
+    [InlineData(new[] { "--json", "--csv" }, "inotifygen: error: --json, --csv and --format cannot be combined; choose one output format")]
+    [InlineData(new[] { "--exclude", "(" }, null)]
+    [InlineData(new[] { "--pid-file", "/tmp/x.pid" }, "inotifygen: error: --pid-file only applies with --daemon; add --daemon or drop --pid-file")]
+    [InlineData(new[] { "-e", "IN_ISDIR" }, "inotifygen: error: -e lists only flags and no event; add at least one event, e.g. -e IN_CREATE")]
+    public void UsageErrors_AreOneLineAndExitTwo(string[] args, string? expected)
+    {
+        using var cli = CliProcess.Run(args);
+        Assert.Equal(2, cli.ExitCode);
+        var line = Assert.Single(cli.Stderr);
+        if (expected is null)
+            Assert.StartsWith("inotifygen: error: --exclude '(' is not a valid regular expression: ", line);
+        else
+            Assert.Equal(expected, line);
+    }
+
+    [Fact]
+    public void MissingPath_IsOneLineNamingTheFixAndExitOne()
+    {
+        using var dir = new TempDir();
+        var missing = dir["nope"];
+        using var cli = CliProcess.Run("-q", missing);
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Equal($"inotifygen: error: cannot watch '{missing}': no such file or directory; check the path, or create it first",
+            Assert.Single(cli.Stderr));
+    }
+
+    [Fact]
+    public void GlobMatchingNothing_IsAnErrorAndExitOne()
+    {
+        using var dir = new TempDir();
+        using var cli = CliProcess.Run("-q", "-g", dir["x*"]);
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Equal($"inotifygen: error: cannot watch '{dir["x*"]}': no file or directory matches this glob; check the pattern (or drop -g to watch a literal path)",
+            Assert.Single(cli.Stderr));
+    }
+
+    [SkippableUnlessUserNamespaces]
+    public void WatchLimit_IsOneLineNamingTheSysctlAndExitOne()
+    {
+        // The limit is lowered inside a fresh user namespace only (/proc/sys/user is per namespace), never globally.
+        using var dir = new TempDir();
+        dir.CreateDirectory("a/b/c/d");
+        using var cli = CliProcess.StartProgram("unshare", "-U", "-r", "sh", "-c",
+            $"echo 2 > /proc/sys/user/max_inotify_watches && exec '{CliProcess.CliPath}' -q -r '{dir.Path}'");
+        cli.WaitForExit();
+        Assert.Equal(1, cli.ExitCode);
+        var line = Assert.Single(cli.Stderr);
+        Assert.Matches(@"^inotifygen: error: inotify watch limit reached \(fs\.inotify\.max_user_watches = \d+\) while watching '"
+            + Regex.Escape(dir.Path) + @"/a/b': raise it with `sysctl fs\.inotify\.max_user_watches=<n>`", line);
+    }
+
+    [SkippableUnlessUserNamespaces]
+    public void InstanceLimit_IsOneLineNamingTheSysctlAndExitOne()
+    {
+        using var dir = new TempDir();
+        using var cli = CliProcess.StartProgram("unshare", "-U", "-r", "sh", "-c",
+            $"echo 0 > /proc/sys/user/max_inotify_instances && exec '{CliProcess.CliPath}' -q '{dir.Path}'");
+        cli.WaitForExit();
+        Assert.Equal(1, cli.ExitCode);
+        Assert.StartsWith("inotifygen: error: inotify instance limit reached (fs.inotify.max_user_instances = ", Assert.Single(cli.Stderr));
+    }
+
+    [Fact]
+    public void Once_ExitsZeroAfterTheFirstEvent()
+    {
+        using var dir = new TempDir();
+        var d = dir.Path;
+        using var cli = CliProcess.StartWatching("-1", "-e", "IN_CREATE", d);
+
+        // Several events in one batch: only the first is reported.
+        File.WriteAllText(dir["a"], "");
+        File.WriteAllText(dir["b"], "");
+        cli.WaitForExit();
+
+        Assert.Equal(0, cli.ExitCode);
+        Assert.Equal([$"<Event dir=False mask=0x100 maskname=IN_CREATE name=a path={d} pathname={d}/a wd=1 >"], cli.Stdout);
+    }
+
+    [Fact]
+    public void Timeout_WithoutEvents_ExitsTwoAfterTheTimeout()
+    {
+        using var dir = new TempDir();
+        var clock = Stopwatch.StartNew();
+        using var cli = CliProcess.Run("-t", "1", dir.Path);
+        Assert.Equal(2, cli.ExitCode);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.0, 10);
+        Assert.Empty(cli.Stdout);
+    }
+
+    [Fact]
+    public void Timeout_WithOnce_AndAnEvent_ExitsZero()
+    {
+        using var dir = new TempDir();
+        using var cli = CliProcess.StartWatching("-1", "-t", "30", "-e", "IN_CREATE", dir.Path);
+        File.WriteAllText(dir["a"], "");
+        cli.WaitForExit();
+        Assert.Equal(0, cli.ExitCode);
+        Assert.Single(cli.Stdout);
+    }
+
+    [Theory]
+    [InlineData(CliProcess.SIGTERM)]
+    [InlineData(CliProcess.SIGINT)]
+    public void Signal_StopsCleanlyWithExitZero(int signal)
+    {
+        using var dir = new TempDir();
+        var d = dir.Path;
+        using var cli = CliProcess.StartWatching("-e", "IN_CREATE", d);
+        File.WriteAllText(dir["a"], "");
+        cli.WaitForLine(l => l.Contains("name=a ", StringComparison.Ordinal));
+
+        cli.Signal(signal);
+
+        Assert.Equal(0, cli.ExitCode);
+        Assert.Equal([$"<Event dir=False mask=0x100 maskname=IN_CREATE name=a path={d} pathname={d}/a wd=1 >"], cli.Stdout);
+        Assert.Equal(["Setting up watches.", "Watches established."], cli.Stderr);
+    }
+}
+
+/// <summary>A fact that is skipped when this machine cannot create user namespaces (unshare -U -r).</summary>
+public sealed class SkippableUnlessUserNamespacesAttribute : FactAttribute
+{
+    private static readonly Lazy<bool> Available = new(() =>
+    {
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo("unshare", "-U -r true") { RedirectStandardError = true, UseShellExecute = false });
+            return p is not null && p.WaitForExit(10_000) && p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    });
+
+    public SkippableUnlessUserNamespacesAttribute()
+    {
+        if (!Available.Value)
+            Skip = "unshare -U -r is not available here: the limit cannot be lowered without touching the global sysctl";
+    }
+}
