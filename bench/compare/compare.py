@@ -342,7 +342,7 @@ def setup_time(subject, work, root, dirs):
     t = r.t_ready - r.t_spawn
     watches = inotify_watches(r.proc.pid)
     done, ru, rss = r.stop()
-    return dict(setup_s=t, watches=watches, rss_kb=rss)
+    return dict(setup_s=t, cpu_s=r.cpu_ready / 1e9, watches=watches, rss_kb=rss)
 
 
 def startup(subject, work):
@@ -496,18 +496,20 @@ def report(args, mode, results, subs):
         p("### Recursive watch set-up: %s directories (process start to watches established)" % format(
             results["setup_dirs"], ","))
         p("")
-        p("| Subject | time (ms) | vs C floor | vs inotifywait | watches | peak RSS (MB) |")
-        p("|---|---:|---:|---:|---:|---:|")
+        iw_cpu = med(r.get("cpu_s") for r in rows.get("inotifywait", []))
+        p("| Subject | time (ms) | vs C floor | vs inotifywait | CPU (ms) | CPU vs inotifywait | watches | peak RSS (MB) |")
+        p("|---|---:|---:|---:|---:|---:|---:|---:|")
         for s in subs:
             rs = rows.get(s.name, [])
             if not rs:
                 continue
             if all("skipped" in r for r in rs):
-                p("| %s | skipped: %s | | | | |" % (s.name, rs[0]["skipped"]))
+                p("| %s | skipped: %s | | | | | | |" % (s.name, rs[0]["skipped"]))
                 continue
             t = med(r.get("setup_s") for r in rs)
-            p("| %s | %s | %s | %s | %s | %s |" % (
-                s.name, fmt(t * 1000, ",.0f"), ratio(t, base), ratio(t, iw),
+            cpu = med(r.get("cpu_s") for r in rs)
+            p("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                s.name, fmt(t * 1000, ",.0f"), ratio(t, base), ratio(t, iw), fmt(cpu * 1000, ",.0f"), ratio(cpu, iw_cpu),
                 fmt(med(r.get("watches") for r in rs), ",.0f"), fmt(med(r.get("rss_kb") for r in rs) / 1024, ".1f")))
         p("")
     rows = results.get("startup")
@@ -567,9 +569,11 @@ def targets(results, subs):
     if rows and rows.get(iw) and rows.get(aot):
         a = med(r.get("setup_s") for r in rows[aot])
         w = med(r.get("setup_s") for r in rows[iw])
+        ac = med(r.get("cpu_s") for r in rows[aot])
+        wc = med(r.get("cpu_s") for r in rows[iw])
         if a and w:
             row("recursive set-up of %s dirs <= 1.2x inotifywait" % format(results["setup_dirs"], ","),
-                "%.2fx (%.0f ms vs %.0f ms)" % (a / w, a * 1000, w * 1000), a <= 1.2 * w)
+                "%.2fx (%.0f ms vs %.0f ms); CPU %.2fx" % (a / w, a * 1000, w * 1000, ac / wc), a <= 1.2 * w)
     rows = results.get("cli")
     if rows:
         rss = med(r["rss_kb"] for r in rows)
