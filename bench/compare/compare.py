@@ -41,7 +41,7 @@ MODES = {
     # cycles: create/close-write/delete cycles per throughput run; tree: leaf directories of the spread run;
     # setup: directories of the recursive set-up run; rounds: how many times each subject runs each scenario.
     "quick": dict(cycles=5_000, tree=1_000, burst=2_500, setup=2_000, rounds=1, startup_rounds=2, cli_rounds=2),
-    "full": dict(cycles=50_000, tree=1_000, burst=5_000, setup=100_000, rounds=5, startup_rounds=5, cli_rounds=5),
+    "full": dict(cycles=50_000, tree=1_000, burst=5_000, setup=100_000, rounds=7, startup_rounds=7, cli_rounds=7),
 }
 
 
