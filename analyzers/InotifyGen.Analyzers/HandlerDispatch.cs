@@ -8,7 +8,7 @@ namespace InotifyGen.Analyzers;
 
 /// <summary>
 /// The dispatch the generator builds for one handler type, worked out with the generator's own rules
-/// (<see cref="HandlerMethods.FindWinner"/>): which method each event reaches.
+/// (<see cref="HandlerMethods.FindWinner(ImmutableArray{ImmutableArray{HandlerMethod}}, EventMask, out int, out int)"/>): which method each event reaches.
 /// </summary>
 internal sealed class HandlerDispatch
 {

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace AotDaemon;
 
-/// <summary>Logs every file written and closed in the spool. Resolved from DI: its logger is injected.</summary>
+/// <summary>
+/// Logs every file written and closed in the spool. Resolved from DI (its logger is injected); the InotifyGen source
+/// generator writes its dispatch switch and its HandledEvents (IN_CLOSE_WRITE).
+/// </summary>
 public sealed partial class SpoolHandler(ILogger<SpoolHandler> logger) : ProcessEvent
 {
     private int _count;

@@ -99,7 +99,8 @@ internal sealed class CommandLine
         Root = new Command("inotifygen",
             "Watch files and directories with Linux inotify and print each event: pyinotify's command line and inotifywait in one tool. " +
             "Exit codes: 0 stopped by SIGINT/SIGTERM or -1 got its event; 1 runtime error; 2 usage error or -t timeout.");
-        Root.Options.Add(new HelpOption());
+        // Not the default aliases: "/h" and "/?" are paths one might watch.
+        Root.Options.Add(new HelpOption("--help", "-h", "-?"));
         foreach (var option in new Option[]
                  {
                      _verbose, _recursive, _autoAdd, _glob, _events, _stats, _version, _rawFormat, _command,

@@ -34,12 +34,18 @@ internal sealed class PathFilter
         return _include.Length == 0 || _include.Any(r => r.IsMatch(pathName));
     }
 
-    /// <summary>The runtime's exclude filter for directories (anchored regexes): a pattern that searches anywhere.</summary>
+    /// <summary>
+    /// The same exclusions as the runtime's <see cref="ExcludeFilter"/>, so directories auto-added later inherit them.
+    /// Its patterns are anchored at the start of the path (re.match), so each --exclude becomes a search anywhere,
+    /// and each @path a prefix.
+    /// </summary>
     public ExcludeFilter? ToExcludeFilter()
     {
         if (_exclude.Length == 0 && _excludedPaths.Count == 0)
             return null;
-        return new ExcludeFilter(new DirectoryPredicateAdapter(this).Patterns);
+        var patterns = _exclude.Select(r => ((r.Options & RegexOptions.IgnoreCase) != 0 ? "(?i)" : "") + ".*?(?:" + r + ")")
+            .Concat(_excludedPaths.Select(p => Regex.Escape(p) + "(?:/|$)"));
+        return new ExcludeFilter(patterns);
     }
 
     private bool IsExcludedPath(string path)
@@ -89,12 +95,4 @@ internal sealed class PathFilter
         .Replace("[:cntrl:]", @"\x00-\x1f\x7f", StringComparison.Ordinal)
         .Replace("[:print:]", @"\x20-\x7e", StringComparison.Ordinal)
         .Replace("[:graph:]", @"\x21-\x7e", StringComparison.Ordinal);
-
-    /// <summary>The runtime's ExcludeFilter anchors at the start (re.match); these patterns search anywhere instead.</summary>
-    private sealed class DirectoryPredicateAdapter(PathFilter filter)
-    {
-        public IEnumerable<string> Patterns =>
-            filter._exclude.Select(r => ((r.Options & RegexOptions.IgnoreCase) != 0 ? "(?i)" : "") + ".*?(?:" + r + ")")
-                .Concat(filter._excludedPaths.Select(p => Regex.Escape(p) + "(?:/|$)"));
-    }
 }

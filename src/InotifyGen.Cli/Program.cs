@@ -37,7 +37,7 @@ internal static class Program
             }
             var output = options.OutFile is { } file
                 ? fileOut = OpenOutFile(file)
-                : new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
+                : new StreamWriter(OpenStdout(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
             try
             {
                 return new Watcher(options, output, stdoutIsTerminal, Console.Error).Run();
@@ -96,5 +96,21 @@ internal static class Program
     {
         try { w.Flush(); }
         catch (IOException) { } // the reader went away (a closed pipe): nothing left to tell it
+    }
+
+    /// <summary>
+    /// fd 1 as a plain stream. Console's own stream ignores EPIPE, so `inotifygen | head -1` would never end; this one
+    /// throws, and <see cref="Watcher"/> stops when its reader is gone.
+    /// </summary>
+    private static Stream OpenStdout()
+    {
+        try
+        {
+            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return Console.OpenStandardOutput(); // fd 1 is something FileStream refuses: fall back
+        }
     }
 }

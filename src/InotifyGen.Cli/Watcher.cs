@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 using InotifyGen.Cli.Output;
 using Microsoft.Extensions.Logging;
 
@@ -77,13 +76,20 @@ internal sealed class Watcher
         {
             notifier.Loop(AfterBatch);
         }
-        finally
+        catch (IOException e) when (IsBrokenPipe(e))
         {
-            // Whatever ended the loop (a signal, -1, -t, an error), what was printed reaches its reader.
+            return Program.ExitOk; // the reader went away (`inotifygen | head -1`): nothing more to do
+        }
+        // Whatever ended the loop (a signal, -1, -t), what was printed reaches its reader.
+        try
+        {
             _command?.RunIfAny();
             if (_stats is not null)
                 PrintStats();
             _out.Flush();
+        }
+        catch (IOException e) when (IsBrokenPipe(e))
+        {
         }
         return _exitCode;
     }
@@ -140,6 +146,9 @@ internal sealed class Watcher
         _out.Write(_stats + "\n" + chart + (chart.Length > 0 ? "\n" : ""));
         _out.Flush();
     }
+
+    /// <summary>EPIPE: the read end of our stdout pipe was closed.</summary>
+    private static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.InnerException is IOException { HResult: 32 };
 
     internal static bool IsTerminal(TextWriter w) =>
         ReferenceEquals(w, Console.Error) ? !Console.IsErrorRedirected

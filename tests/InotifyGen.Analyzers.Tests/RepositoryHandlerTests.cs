@@ -10,7 +10,11 @@ namespace InotifyGen.Analyzers.Tests;
 public class RepositoryHandlerTests
 {
     /// <summary>Handler classes the generator tests write wrong on purpose, and the one rule each must raise.</summary>
-    private static readonly Dictionary<string, string> Deliberate = new() { ["class Sloppy "] = "IGEN004" };
+    private static readonly Dictionary<string, string> Deliberate = new()
+    {
+        ["class Sloppy "] = "IGEN004",
+        ["class PlainBase "] = "IGEN003", // a non-partial base: the generator copes, the analyzer still flags it
+    };
 
     /// <summary>Every raw string literal holding a ProcessEvent class in the generator's tests, named file:line.</summary>
     public static TheoryData<string> GeneratorTestHandlers()
@@ -53,7 +57,7 @@ public class RepositoryHandlerTests
         if (deliberate.Count > 0)
         {
             Assert.NotEmpty(diagnostics);
-            Assert.All(diagnostics, d => Assert.Contains(d.Id, deliberate));
+            Assert.All(diagnostics.Where(d => d.Severity > DiagnosticSeverity.Info), d => Assert.Contains(d.Id, deliberate));
             return;
         }
         // IGEN006 (information) is allowed: some shapes show a specialised method beating its family on purpose.

@@ -175,6 +175,30 @@ public sealed class ExitCodeTests
     }
 }
 
+public sealed class BrokenPipeTests
+{
+    [Fact]
+    public void ReaderGoingAway_EndsTheWatchWithExitZero()
+    {
+        using var dir = new TempDir();
+        // `inotifygen | head -n 1`: once head has its line and exits, the next write fails with EPIPE and inotifygen
+        // stops (.NET's console stream would swallow EPIPE and watch forever).
+        using var shell = CliProcess.StartProgram("bash", "-c",
+            $"set -o pipefail; '{CliProcess.CliPath}' -q -e IN_CREATE '{dir.Path}' | head -n 1; echo \"rc=$?\"");
+        var until = DateTime.UtcNow + CliProcess.Deadline;
+        for (var i = 0; !shell.HasExited && DateTime.UtcNow < until; i++)
+        {
+            new FileStream(dir[$"f{i}"], FileMode.CreateNew).Dispose();
+            Thread.Sleep(20);
+        }
+        shell.WaitForExit();
+
+        Assert.Equal(2, shell.Stdout.Count);
+        Assert.StartsWith("<Event dir=False mask=0x100 maskname=IN_CREATE name=f", shell.Stdout[0]);
+        Assert.Equal("rc=0", shell.Stdout[1]);
+    }
+}
+
 /// <summary>A fact that is skipped when this machine cannot create user namespaces (unshare -U -r).</summary>
 public sealed class SkippableUnlessUserNamespacesAttribute : FactAttribute
 {

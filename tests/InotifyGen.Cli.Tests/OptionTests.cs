@@ -251,6 +251,20 @@ public sealed class OptionTests
     }
 
     [Fact]
+    public void AllEvents_IsAccepted()
+    {
+        using var dir = new TempDir();
+        using var cli = CliProcess.StartWatching("-e", "ALL_EVENTS", dir.Path);
+        new FileStream(dir["a"], FileMode.CreateNew).Dispose();
+        Assert.Equal(
+        [
+            Create(dir.Path, "a", 1),
+            $"<Event dir=False mask=0x20 maskname=IN_OPEN name=a path={dir.Path} pathname={dir.Path}/a wd=1 >",
+            $"<Event dir=False mask=0x8 maskname=IN_CLOSE_WRITE name=a path={dir.Path} pathname={dir.Path}/a wd=1 >",
+        ], cli.WaitForLines(3));
+    }
+
+    [Fact]
     public void Progress_NotOnATerminal_IsTwoPlainLines()
     {
         using var dir = new TempDir();

@@ -100,6 +100,10 @@ public sealed class AsyncNotifier : IDisposable, IAsyncDisposable
     /// <summary>Events dropped under <see cref="AsyncFullMode.DropNewest"/> so far.</summary>
     public long DroppedEvents => Interlocked.Read(ref _dropped);
 
+    /// <summary>Events waiting in <see cref="ReadEventsAsync"/>'s buffer now; never more than <see cref="Capacity"/>
+    /// (plus the overflow marker under <see cref="AsyncFullMode.DropNewest"/>).</summary>
+    public int BufferedEvents => _channel?.Reader.Count ?? 0;
+
     /// <summary>Completes when the reader thread has left its loop and closed its file descriptors.</summary>
     public Task Completion => _exited.Task;
 
@@ -127,14 +131,11 @@ public sealed class AsyncNotifier : IDisposable, IAsyncDisposable
     /// <exception cref="InvalidOperationException">The notifier was already started.</exception>
     public async IAsyncEnumerable<OwnedInotifyEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var channel = _options.FullMode == AsyncFullMode.Wait
-            ? Channel.CreateBounded<OwnedInotifyEvent>(new BoundedChannelOptions(_options.Capacity)
-                { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait })
-            // One slot more than the capacity: room for the overflow marker when the rest is full.
-            : Channel.CreateBounded<OwnedInotifyEvent>(new BoundedChannelOptions(_options.Capacity + 1)
-                { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        _channel = channel;
-        Start(dispatch: false);
+        // Under DropNewest one slot more than the capacity: room for the overflow marker when the rest is full.
+        var channel = Channel.CreateBounded<OwnedInotifyEvent>(new BoundedChannelOptions(
+            _options.FullMode == AsyncFullMode.Wait ? _options.Capacity : _options.Capacity + 1)
+            { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        Start(dispatch: false, channel);
         try
         {
             var reader = channel.Reader;
@@ -177,10 +178,11 @@ public sealed class AsyncNotifier : IDisposable, IAsyncDisposable
         await ((Task)_exited.Task).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private void Start(bool dispatch)
+    private void Start(bool dispatch, Channel<OwnedInotifyEvent>? channel = null)
     {
         if (Interlocked.Exchange(ref _started, 1) != 0)
             throw new InvalidOperationException("this AsyncNotifier was already started; create a new one to run again");
+        _channel = channel;
         if (_stopping.IsCancellationRequested || _notifier.IsStopped)
         {
             _exited.TrySetResult();

@@ -327,7 +327,8 @@ public class Notifier : IDisposable
         var watch = WatchManager.WatchForEvent(wd);
         if (watch is null)
         {
-            Log.UnknownWatch(Logger, wd);
+            if (!WatchManager.IsRetired(wd))
+                Log.UnknownWatch(Logger, wd);
             return;
         }
         if (TreeTracker.NeedsBookkeeping(watch, mask))

@@ -15,6 +15,9 @@ internal sealed class TreeTracker
     private readonly SyntheticNames _synthesised = new();
     private readonly Dictionary<uint, string> _moves = new(); // cookie -> source path of a paired IN_MOVED_FROM
     private long _settled;  // stream position: a MOVED_FROM before it whose partner is not read yet has none
+    // Directories that could not be watched because a directory above them moves away later in the stream;
+    // they are watched when that move is processed (their path is then known again).
+    private readonly List<string> _missed = new();
 
     public TreeTracker(Notifier notifier) => _notifier = notifier;
 
@@ -45,6 +48,8 @@ internal sealed class TreeTracker
             case EventMask.Delete:
                 if (w.Tracked)
                     _synthesised.Remove(w.Wd, name);
+                if (_missed.Count > 0 && (mask & EventMask.IsDir) != 0)
+                    TakeMissed(EventText.JoinPath(w.Path, Encoding.UTF8.GetString(name)));
                 Deliver(w, mask, 0, name, null);
                 break;
             case EventMask.MovedFrom:
@@ -73,6 +78,7 @@ internal sealed class TreeTracker
         // What was pending refers to events that may be gone: start clean.
         _moves.Clear();
         _synthesised.Clear();
+        _missed.Clear();
         if (_notifier.RescanOnOverflow)
             Rescan();
     }
@@ -86,7 +92,7 @@ internal sealed class TreeTracker
             return;
         Deliver(w, mask, 0, name, null);
         if ((mask & EventMask.IsDir) != 0 && w.AutoAdd && !w.IsRemoved)
-            WatchNewDirectory(w, name, Encoding.UTF8.GetString(name));
+            WatchNewDirectory(w, EventText.JoinPath(w.Path, Encoding.UTF8.GetString(name)));
     }
 
     private void OnMovedFrom(Watch w, EventMask mask, uint cookie, ReadOnlySpan<byte> name)
@@ -107,6 +113,8 @@ internal sealed class TreeTracker
         // Gone from the tree: its watches would only report paths that are no longer true.
         if (isDir && w.Tracked)
             Manager.DetachTree(path, includeSelf: true);
+        if (isDir && _missed.Count > 0)
+            TakeMissed(path);
     }
 
     private void OnMovedTo(Watch w, EventMask mask, uint cookie, ReadOnlySpan<byte> name)
@@ -131,10 +139,16 @@ internal sealed class TreeTracker
                 moved.ExpectMoveSelf = true;
             }
         }
+        var missed = source is not null && _missed.Count > 0 ? TakeMissed(source) : null;
         Deliver(w, mask, cookie, name, nameText, source);
+        // Directories below it that could not be watched while it was on its way: their path is known now.
+        if (moved is not null && missed is not null)
+            foreach (var m in missed)
+                if (Manager.WatchAt(System.IO.Path.GetDirectoryName(path + m[source!.Length..])!) is { AutoAdd: true } parent)
+                    WatchNewDirectory(parent, path + m[source.Length..]);
         // Moved in from outside the tree (or from a part of it not watched): watched and reported as if created.
         if (moved is null && !listed && w.AutoAdd && !w.IsRemoved)
-            WatchNewDirectory(w, name, nameText);
+            WatchNewDirectory(w, path);
     }
 
     private void OnMoveSelf(Watch w, EventMask mask)
@@ -159,22 +173,36 @@ internal sealed class TreeTracker
     /// Watch first, then list: an entry created after the watch exists is reported by the kernel, one created
     /// before is found by the listing, and one in both is reported once (<see cref="SyntheticNames"/>).
     /// </summary>
-    private void WatchNewDirectory(Watch parent, ReadOnlySpan<byte> name, string nameText)
+    private void WatchNewDirectory(Watch parent, string path)
     {
-        var path = EventText.JoinPath(parent.Path, nameText);
         if (parent.ExcludeFilter?.IsExcluded(path) == true)
             return;
         var child = Manager.AddLike(path, parent, out var created);
-        if (child is null || !created)
-            return; // gone already, or watched already (so its content was reported all along)
-        if (RemovedLater(parent.Wd, name))
+        if (child is null)
         {
-            // The name was deleted or moved away after the event we are processing, so the watch may sit on a
-            // newer directory of the same name. Later events (its own IN_CREATE, or the IN_MOVED_TO) will say.
-            Manager.Detach(child);
+            if (RemovedLater(path))
+                _missed.Add(path);
             return;
         }
-        ReportContent(child);
+        if (created) // else it was watched already, so its content was reported all along
+            ReportContent(child);
+    }
+
+    /// <summary>Removes and returns the missed directories at or below <paramref name="path"/>.</summary>
+    private List<string>? TakeMissed(string path)
+    {
+        List<string>? taken = null;
+        for (var i = _missed.Count - 1; i >= 0; i--)
+        {
+            var m = _missed[i];
+            if (m == path || (m.StartsWith(path, StringComparison.Ordinal) && m.Length > path.Length && m[path.Length] == '/'))
+            {
+                (taken ??= new()).Add(m);
+                _missed.RemoveAt(i);
+            }
+        }
+        taken?.Sort(StringComparer.Ordinal); // parents before children
+        return taken;
     }
 
     /// <summary>Lists each new directory and synthesises IN_CREATE for what it holds, watching sub-directories first.</summary>
@@ -188,6 +216,15 @@ internal sealed class TreeTracker
             if (dir.IsRemoved)
                 continue;
             var entries = List(dir.Path);
+            if (RemovedLater(dir.Path))
+            {
+                // The path (or a directory above it) was deleted or moved away after the event being processed:
+                // the watch and the listing may be of a newer directory that took the name. The queued events
+                // (an IN_MOVED_TO, or the newer one's IN_CREATE) will watch and report the right one.
+                Manager.Detach(dir);
+                _missed.Add(dir.Path);
+                continue;
+            }
             // Every kernel event about an entry seen in this listing was queued before this position.
             var expiry = _notifier.ReadTotal + _notifier.KernelPending();
             foreach (var (entryName, isDir) in entries)
@@ -200,13 +237,10 @@ internal sealed class TreeTracker
                 if (isDir && dir.AutoAdd)
                 {
                     sub = Manager.AddLike(path, dir, out var created);
+                    if (sub is null && RemovedLater(path))
+                        _missed.Add(path);
                     if (sub is not null && !created)
                         sub = null; // already watched: its content is reported by its own watch
-                    if (sub is not null && RemovedLater(dir.Wd, bytes))
-                    {
-                        Manager.Detach(sub);
-                        sub = null;
-                    }
                 }
                 _synthesised.Add(dir.Wd, bytes, expiry);
                 var mask = isDir ? EventMask.Create | EventMask.IsDir : EventMask.Create;
@@ -234,17 +268,27 @@ internal sealed class TreeTracker
     }
 
     /// <summary>
-    /// Whether an IN_DELETE or IN_MOVED_FROM of <paramref name="name"/> in <paramref name="parentWd"/> is queued
-    /// after the current event. Reads what the kernel holds first, so anything that happened before this call is seen.
+    /// Whether <paramref name="path"/> or a directory above it is deleted or moved away by an event queued after
+    /// the current one. Reads what the kernel holds first, so anything that happened before this call is seen.
     /// </summary>
-    private bool RemovedLater(int parentWd, ReadOnlySpan<byte> name)
+    private bool RemovedLater(string path)
     {
         _notifier.ReadPending();
         var queued = _notifier.Unprocessed;
         var offset = 0;
-        while (RawEventReader.TryRead(queued, ref offset, out var wd, out var mask, out _, out var other))
-            if (wd == parentWd && (mask & (EventMask.Delete | EventMask.MovedFrom)) != 0 && other.SequenceEqual(name))
+        const EventMask removal = EventMask.Delete | EventMask.MovedFrom | EventMask.DeleteSelf | EventMask.MoveSelf;
+        while (RawEventReader.TryRead(queued, ref offset, out var wd, out var mask, out _, out var name))
+        {
+            if ((mask & removal) == 0 || Manager.WatchForEvent(wd) is not { } w)
+                continue;
+            if ((mask & EventMask.MoveSelf) != 0 && w.ExpectMoveSelf)
+                continue; // the tail of a move already processed: the path is the new one
+
+            var gone = name.IsEmpty ? w.Path : EventText.JoinPath(w.Path, Encoding.UTF8.GetString(name));
+            if (path.Length >= gone.Length && path.StartsWith(gone, StringComparison.Ordinal)
+                && (path.Length == gone.Length || path[gone.Length] == '/'))
                 return true;
+        }
         return false;
     }
 

@@ -19,6 +19,11 @@ public sealed class WatchManager : IDisposable
     private readonly Dictionary<int, Watch> _byWd = new();       // live watches, and removed ones until their IN_IGNORED
     private readonly Dictionary<string, Watch> _byPath = new(StringComparer.Ordinal); // live watches only
     private readonly FileDescriptorHandle _handle;
+    // Recently forgotten wds: the kernel can queue an event for a watch just after its IN_IGNORED (the event was
+    // in flight on another CPU), and such a straggler is expected, not "unknown". Bounded, oldest out first.
+    private readonly Queue<int> _retiredOrder = new();
+    private readonly HashSet<int> _retired = new();
+    private const int RetiredCapacity = 4096;
 
     /// <summary>Creates an inotify instance. <paramref name="excludeFilter"/> applies to every AddWatch that gives none.</summary>
     /// <exception cref="InotifyException">The instance limit (fs.inotify.max_user_instances) was reached.</exception>
@@ -263,7 +268,20 @@ public sealed class WatchManager : IDisposable
             if (_byWd.TryGetValue(w.Wd, out var current) && ReferenceEquals(current, w))
                 _byWd.Remove(w.Wd);
             MarkRemoved(w);
+            if (_retired.Add(w.Wd))
+            {
+                _retiredOrder.Enqueue(w.Wd);
+                if (_retiredOrder.Count > RetiredCapacity)
+                    _retired.Remove(_retiredOrder.Dequeue());
+            }
         }
+    }
+
+    /// <summary>Whether <paramref name="wd"/> belonged to a watch forgotten recently (a late event for it is expected).</summary>
+    internal bool IsRetired(int wd)
+    {
+        lock (_gate)
+            return _retired.Contains(wd);
     }
 
     /// <summary>
@@ -387,8 +405,10 @@ public sealed class WatchManager : IDisposable
             if (w.IsRemoved)
                 return;
             w.Silent = true;
-            if (!_handle.IsClosed && Libc.InotifyRmWatch(_handle, w.Wd) < 0)
-                _byWd.Remove(w.Wd); // the kernel had already dropped it (its IN_IGNORED was consumed): forget now
+            // Failure means the kernel dropped it already; either way its IN_IGNORED is still queued, and the
+            // watch stays known (and silent) until then, so its last events are not "unknown".
+            if (!_handle.IsClosed)
+                Libc.InotifyRmWatch(_handle, w.Wd);
             MarkRemoved(w);
         }
     }

@@ -59,7 +59,8 @@ public sealed class TreeRecorder : IDisposable
                 var left = until - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero)
                     throw new TimeoutException("condition not met; events:\n" + string.Join("\n", _events.Select(Describe)));
-                Monitor.Wait(_events, left);
+                // Woken by each new event; also re-checks now and then for conditions on watch state.
+                Monitor.Wait(_events, left < TimeSpan.FromMilliseconds(20) ? left : TimeSpan.FromMilliseconds(20));
             }
         }
     }
@@ -120,6 +121,9 @@ public static class Repeat
 {
     public static void Run(ITestOutputHelper output, string name, int times, Action<int> body)
     {
+        // INOTIFYGEN_LOOPS=N runs each loop N times instead (for a quick look while debugging).
+        if (int.TryParse(Environment.GetEnvironmentVariable("INOTIFYGEN_LOOPS"), out var overridden) && overridden > 0)
+            times = overridden;
         var failures = new List<string>();
         var total = Stopwatch.StartNew();
         var slowest = TimeSpan.Zero;
