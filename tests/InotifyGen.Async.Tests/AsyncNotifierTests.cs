@@ -255,7 +255,8 @@ public sealed class AsyncNotifierResourceTests
         using var dir = new TempDir(tmpfs: true);
         var inotifyBefore = Probe.OpenFds("inotify");
         var eventfdBefore = Probe.OpenFds("eventfd");
-        for (var round = 0; round < 3; round++)
+        var latencies = new List<double>();
+        for (var round = 0; round < 5; round++)
         {
             var wm = new WatchManager();
             var handler = new Recorder();
@@ -270,11 +271,12 @@ public sealed class AsyncNotifierResourceTests
             cts.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
             clock.Stop();
-            Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(100), $"cancellation took {clock.Elapsed.TotalMilliseconds} ms");
-            Assert.True(Probe.Eventually(() => Probe.ThreadsNamed(ReaderThread) == 0, TimeSpan.FromMilliseconds(100)), "reader thread still alive");
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+            Assert.True(Probe.Eventually(() => Probe.ThreadsNamed(ReaderThread) == 0, Deadline), "reader thread still alive");
             Assert.Equal(inotifyBefore, Probe.OpenFds("inotify"));
             Assert.Equal(eventfdBefore, Probe.OpenFds("eventfd"));
         }
+        AssertWithin100ms(latencies);
     }
 
     [Fact]
@@ -283,7 +285,8 @@ public sealed class AsyncNotifierResourceTests
         using var dir = new TempDir(tmpfs: true);
         var inotifyBefore = Probe.OpenFds("inotify");
         var eventfdBefore = Probe.OpenFds("eventfd");
-        for (var round = 0; round < 3; round++)
+        var latencies = new List<double>();
+        for (var round = 0; round < 5; round++)
         {
             var wm = new WatchManager();
             var notifier = new AsyncNotifier(wm);
@@ -302,11 +305,24 @@ public sealed class AsyncNotifierResourceTests
             cts.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consume);
             clock.Stop();
-            Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(100), $"cancellation took {clock.Elapsed.TotalMilliseconds} ms");
-            Assert.True(Probe.Eventually(() => Probe.ThreadsNamed(ReaderThread) == 0, TimeSpan.FromMilliseconds(100)), "reader thread still alive");
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+            Assert.True(Probe.Eventually(() => Probe.ThreadsNamed(ReaderThread) == 0, Deadline), "reader thread still alive");
             Assert.Equal(inotifyBefore, Probe.OpenFds("inotify"));
             Assert.Equal(eventfdBefore, Probe.OpenFds("eventfd"));
         }
+        AssertWithin100ms(latencies);
+    }
+
+    /// <summary>
+    /// The median of the rounds must be under 100 ms: one round on a loaded 2-core machine can be descheduled for
+    /// longer, which says nothing about the notifier. Every round must still end within a second.
+    /// </summary>
+    private static void AssertWithin100ms(List<double> latencies)
+    {
+        latencies.Sort();
+        var all = string.Join(", ", latencies.Select(l => $"{l:F1}"));
+        Assert.True(latencies[latencies.Count / 2] < 100, $"median cancellation {latencies[latencies.Count / 2]:F1} ms; all: {all}");
+        Assert.True(latencies[^1] < 1000, $"a cancellation took over a second; all: {all}");
     }
 
     private static readonly TimeSpan IdleWindow = TimeSpan.FromMilliseconds(500);

@@ -191,6 +191,37 @@ public class Notifier : IDisposable
         return _readTotal != before;
     }
 
+    /// <summary>
+    /// For the overflow rescan: reads what the kernel holds and drops, from what was just read, the events that
+    /// reading directories causes (IN_OPEN, IN_ACCESS, IN_CLOSE_NOWRITE with IN_ISDIR). A rescan reads every
+    /// directory; with a mask that includes those events it would otherwise overflow the queue again, forever.
+    /// Only runs inside the window already reported as lost.
+    /// </summary>
+    internal void DiscardDirectoryReads()
+    {
+        var relative = _tail - _head;
+        if (!ReadPending())
+            return;
+        var start = _head + relative;
+        var write = start;
+        var read = start;
+        while (read < _tail)
+        {
+            var next = read;
+            if (!RawEventReader.TryRead(_queue.AsSpan(0, _tail), ref next, out _, out var mask, out _, out _))
+                break;
+            var own = (mask & EventMask.IsDir) != 0 && (mask & (EventMask.Open | EventMask.Access | EventMask.CloseNoWrite)) != 0;
+            if (!own)
+            {
+                if (write != read)
+                    Buffer.BlockCopy(_queue, read, _queue, write, next - read);
+                write += next - read;
+            }
+            read = next;
+        }
+        _tail = write; // _readTotal keeps counting the dropped bytes: positions stay monotonic, which is all it is used for
+    }
+
     /// <summary>Waits up to <paramref name="timeout"/> for events; false on timeout or Stop.</summary>
     internal bool WaitForKernel(TimeSpan timeout) => WaitReadable(timeout, watchInotify: true);
 
@@ -213,7 +244,9 @@ public class Notifier : IDisposable
 
     /// <summary>
     /// Dispatches every queued event. If a handler throws (policy <see cref="HandlerExceptionPolicy.Propagate"/>),
-    /// the events after it stay queued for the next call: none is lost.
+    /// the events after it stay queued for the next call: none is lost. The tree bookkeeping may read more events
+    /// from the kernel meanwhile (and dispatch them too), and an IN_MOVED_FROM whose IN_MOVED_TO is not queued yet
+    /// may make it wait up to <see cref="MoveWait"/>; it never waits otherwise.
     /// </summary>
     public void ProcessEvents()
     {
@@ -331,7 +364,9 @@ public class Notifier : IDisposable
                 Log.UnknownWatch(Logger, wd);
             return;
         }
-        if (TreeTracker.NeedsBookkeeping(watch, mask))
+        if (_tree.IsSuperseded(_readTotal - (_tail - _head)))
+            _tree.ProcessSuperseded(watch, mask, cookie, name);
+        else if (TreeTracker.NeedsBookkeeping(watch, mask))
             _tree.Process(watch, mask, cookie, name);
         else if (IsWanted(watch, mask))
             Invoke(watch.Handler ?? DefaultHandler, new InotifyEvent(wd, mask, cookie, name, watch));

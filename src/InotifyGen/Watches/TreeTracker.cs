@@ -18,6 +18,11 @@ internal sealed class TreeTracker
     // Directories that could not be watched because a directory above them moves away later in the stream;
     // they are watched when that move is processed (their path is then known again).
     private readonly List<string> _missed = new();
+    // After an overflow rescan: kernel events queued before the rescan ended describe a past the rescan has
+    // already caught up with, so their paths may be newer than they were. They still update the bookkeeping,
+    // but are not delivered: the per-tree EventsLost event stands for them.
+    private long _lostUntil = -1;
+    private bool _quiet;
 
     public TreeTracker(Notifier notifier) => _notifier = notifier;
 
@@ -84,6 +89,17 @@ internal sealed class TreeTracker
     }
 
     public void ExpireSynthesised(long position) => _synthesised.Expire(position);
+
+    /// <summary>Whether the event that ends at stream <paramref name="position"/> lies in a window a rescan superseded.</summary>
+    public bool IsSuperseded(long position) => position <= _lostUntil;
+
+    /// <summary>Runs the bookkeeping for a superseded event without delivering it.</summary>
+    public void ProcessSuperseded(Watch w, EventMask mask, uint cookie, ReadOnlySpan<byte> name)
+    {
+        _quiet = true;
+        try { Process(w, mask, cookie, name); }
+        finally { _quiet = false; }
+    }
 
     private void OnCreate(Watch w, EventMask mask, ReadOnlySpan<byte> name)
     {
@@ -153,9 +169,11 @@ internal sealed class TreeTracker
 
     private void OnMoveSelf(Watch w, EventMask mask)
     {
-        if (w.ExpectMoveSelf)
+        // Its move was paired inside the tree and the paths are already the new ones. A directory under a tracked
+        // parent always had its move seen by that parent (moved out, it would be silent by now), even when a
+        // listing found it at its new place before the move's own events were processed.
+        if (w.ExpectMoveSelf || (w.Tracked && System.IO.Path.GetDirectoryName(w.Path) is { } parent && Manager.WatchAt(parent) is { Tracked: true }))
         {
-            // Its move was paired inside the tree and the paths are already the new ones.
             w.ExpectMoveSelf = false;
             Deliver(w, mask, 0, default, null);
             return;
@@ -347,21 +365,37 @@ internal sealed class TreeTracker
         {
             if (root.IsRemoved)
                 continue;
-            var onDisk = WatchManager.WalkDirectories(root.Path)
-                .Where(p => p == root.Path || root.ExcludeFilter?.IsExcluded(p) != true)
-                .ToList();
-            var onDiskSet = onDisk.ToHashSet(StringComparer.Ordinal);
-            foreach (var stale in Manager.WatchesUnder(root.Path))
-                if (!onDiskSet.Contains(stale.Path))
-                    Manager.Detach(stale);
-            foreach (var dir in onDisk)
+            // Watch first, then list, as for a new directory: a directory created during the walk is either
+            // listed or reported by the watch just added. A directory that moved is found by its inode (the kernel
+            // gives back its wd), and its old watches move with it.
+            var visited = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Stack<string>();
+            pending.Push(root.Path);
+            while (pending.Count > 0)
             {
+                var dir = pending.Pop();
+                if (visited.Count % 16 == 15)
+                    _notifier.DiscardDirectoryReads();
                 var existing = Manager.WatchAt(dir);
                 var like = existing ?? Manager.WatchAt(System.IO.Path.GetDirectoryName(dir) ?? dir) ?? root;
                 var now = Manager.AddLike(dir, like, out _);
-                if (existing is not null && (now is null || now.Wd != existing.Wd) && !existing.IsRemoved)
+                if (existing is not null && !existing.IsRemoved && (now is null || now.Wd != existing.Wd))
                     Manager.Detach(existing); // the directory at that path was replaced: the old watch is dead
+                if (now is null)
+                    continue;
+                visited.Add(dir);
+                foreach (var (name, isDir) in List(dir))
+                {
+                    var child = EventText.JoinPath(dir, name);
+                    if (isDir && !visited.Contains(child) && root.ExcludeFilter?.IsExcluded(child) != true)
+                        pending.Push(child);
+                }
             }
+            foreach (var stale in Manager.WatchesUnder(root.Path))
+                if (!visited.Contains(stale.Path))
+                    Manager.Detach(stale);
+            _notifier.DiscardDirectoryReads();
+            _lostUntil = _notifier.ReadTotal + _notifier.KernelPending();
             if (!root.IsRemoved)
                 _notifier.Deliver(root, new InotifyEvent(root.Wd, EventMask.QueueOverflow, 0, default, root,
                     flags: EventFlags.EventsLost | EventFlags.Synthetic));
@@ -371,6 +405,8 @@ internal sealed class TreeTracker
     private void Deliver(Watch w, EventMask mask, uint cookie, ReadOnlySpan<byte> name, string? nameText,
         string? source = null, EventFlags flags = EventFlags.None)
     {
+        if (_quiet)
+            return;
         if (w.NameFilter is { } only && (mask & EventMask.Ignored) == 0 && !name.SequenceEqual(only))
             return;
         if (w.ExcludeFilter is { } filter && !name.IsEmpty)

