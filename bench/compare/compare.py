@@ -1,0 +1,678 @@
+#!/usr/bin/python3
+"""InotifyGen side by side with the C floor, inotifywait, pyinotify and .NET FileSystemWatcher.
+
+    bench/compare/run --quick     # small workload, about a minute once built (CI)
+    bench/compare/run --full      # the numbers in docs/performance.md
+
+It builds its own tools (the C floor reader and workload generator with gcc, the .NET subjects with
+dotnet), runs the subjects one at a time in alternation (several rounds, the order rotated each round),
+and prints markdown tables with medians and ratios to the C floor.
+
+Every subject but inotifywait speaks one protocol on stdout:
+    SUBJECT ROOT RECURSIVE(0|1)
+    "ready cpu_ns=N ..."   once its watches exist (cpu_ns: getrusage user+sys so far, all threads)
+    "first"                on the first event delivered to its handler
+    "done events=N overflows=N cpu_ns=N alloc=BYTES"   after SIGTERM
+inotifywait is measured from outside: "Watches established." on stderr, its events counted as lines of
+its output file, and its CPU read from /proc/PID/schedstat (it is single-threaded).
+
+CPU per event is the CPU the watcher spent between "ready" and the end of the workload (once it has
+drained the queue and gone idle), divided by the events the kernel generated for the mask it asked for.
+Start-up and watch set-up are measured separately.
+"""
+import argparse
+import datetime
+import os
+import platform
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+BIN = os.path.join(HERE, "bin")
+MAX_USER_WATCHES_FILE = "/proc/sys/fs/inotify/max_user_watches"
+
+MODES = {
+    # cycles: create/close-write/delete cycles per throughput run; tree: leaf directories of the spread run;
+    # setup: directories of the recursive set-up run; rounds: how many times each subject runs each scenario.
+    "quick": dict(cycles=5_000, tree=1_000, burst=2_500, setup=2_000, rounds=1, startup_rounds=2, cli_rounds=2),
+    "full": dict(cycles=50_000, tree=1_000, burst=5_000, setup=100_000, rounds=7, startup_rounds=7, cli_rounds=7),
+}
+
+
+# ---------------------------------------------------------------- building
+
+def run(cmd, **kw):
+    print("+ " + " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, check=True, **kw)
+
+
+def build(with_cli):
+    os.makedirs(BIN, exist_ok=True)
+    for tool in ("floor", "workload"):
+        run(["gcc", "-O2", "-Wall", "-Wextra", "-o", os.path.join(BIN, tool), os.path.join(HERE, "c", tool + ".c")])
+    quiet = ["-nologo", "-v:q", "-clp:ErrorsOnly"]
+    subj = os.path.join(HERE, "subjects")
+    run(["dotnet", "build", os.path.join(subj, "InotifyGenSubject"), "-c", "Release", "-f", "net10.0",
+         "-o", os.path.join(BIN, "jit")] + quiet)
+    run(["dotnet", "publish", os.path.join(subj, "InotifyGenSubject"), "-c", "Release", "-f", "net8.0",
+         "-r", "linux-x64", "-o", os.path.join(BIN, "aot")] + quiet)
+    run(["dotnet", "build", os.path.join(subj, "FswSubject"), "-c", "Release", "-o", os.path.join(BIN, "fsw")] + quiet)
+    if with_cli:
+        run(["dotnet", "publish", os.path.join(REPO, "src", "InotifyGen.Cli"), "-c", "Release", "-f", "net8.0",
+             "-r", "linux-x64", "-p:PublishAot=true", "-o", os.path.join(BIN, "cli")] + quiet)
+
+
+# ---------------------------------------------------------------- subjects
+
+class Subject:
+    def __init__(self, name, argv, external=False, events_per_cycle=3):
+        self.name = name
+        self.argv = argv                      # argv(root, recursive) -> list
+        self.external = external              # inotifywait: measured from outside
+        self.events_per_cycle = events_per_cycle
+
+
+def subjects():
+    py = "/usr/bin/python3"
+    return [
+        Subject("C floor (read loop)", lambda r, rec: [os.path.join(BIN, "floor"), r, rec]),
+        Subject("InotifyGen, Native AOT", lambda r, rec: [os.path.join(BIN, "aot", "InotifyGenSubject"), r, rec]),
+        Subject("InotifyGen, JIT", lambda r, rec: ["dotnet", os.path.join(BIN, "jit", "InotifyGenSubject.dll"), r, rec]),
+        Subject("inotifywait", lambda r, rec: ["inotifywait", "-m"] + (["-r"] if rec == "1" else [])
+                + ["-e", "create", "-e", "close_write", "-e", "delete", r], external=True),
+        Subject("pyinotify", lambda r, rec: [py, os.path.join(HERE, "subjects", "pyinotify_subject.py"), r, rec]),
+        # FileSystemWatcher cannot ask for IN_CLOSE_WRITE: the kernel generates 2 events per cycle for it.
+        Subject(".NET FileSystemWatcher", lambda r, rec: ["dotnet", os.path.join(BIN, "fsw", "FswSubject.dll"), r, rec],
+                events_per_cycle=2),
+    ]
+
+
+class Lines:
+    """Line reader over a pipe with timeouts, without threads."""
+
+    def __init__(self, f):
+        self.fd = f.fileno()
+        self.buf = b""
+
+    def readline(self, deadline):
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.fd], [], [], left)
+            if not r:
+                return None
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.decode(errors="replace")
+
+    def poll_line(self, timeout):
+        return self.readline(time.monotonic() + timeout)
+
+
+def task_cpu_ns(pid):
+    """CPU of the live threads of pid, in ns, from schedstat (precise, unlike /proc/PID/stat's ticks)."""
+    total = 0
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                    total += int(f.read().split()[0])
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+    except FileNotFoundError:
+        pass
+    return total
+
+
+def peak_rss_kb(pid):
+    """VmHWM: the peak RSS of pid's address space. (wait4's ru_maxrss would include the forked harness before exec.)"""
+    with open("/proc/%d/status" % pid) as f:
+        for l in f:
+            if l.startswith("VmHWM:"):
+                return int(l.split()[1])
+    return None
+
+
+def inotify_watches(pid):
+    """Watches held by pid's inotify instances (one 'inotify wd:' line each in fdinfo)."""
+    n = 0
+    try:
+        fds = os.listdir("/proc/%d/fd" % pid)
+    except (FileNotFoundError, PermissionError):
+        return 0
+    for fd in fds:
+        try:
+            if os.readlink("/proc/%d/fd/%s" % (pid, fd)) != "anon_inode:inotify":
+                continue
+            with open("/proc/%d/fdinfo/%s" % (pid, fd), "rb") as f:
+                n += f.read().count(b"inotify wd:")
+        except (FileNotFoundError, PermissionError, ProcessLookupError, OSError):
+            pass
+    return n
+
+
+def watches_in_use():
+    """Watches held by every process of this user (max_user_watches is per user and shared)."""
+    uid = os.getuid()
+    total = 0
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if os.stat("/proc/" + pid).st_uid == uid:
+                    total += inotify_watches(int(pid))
+            except (FileNotFoundError, PermissionError):
+                pass
+    return total
+
+
+class Running:
+    """One started subject."""
+
+    def __init__(self, subject, root, recursive, work, stdout_pipe=False):
+        self.subject = subject
+        self.out_path = None
+        argv = subject.argv(root, "1" if recursive else "0")
+        self.t_spawn = time.monotonic()
+        if subject.external:
+            if stdout_pipe:
+                out = subprocess.PIPE
+            else:
+                self.out_path = os.path.join(work, "inotifywait.out")
+                out = open(self.out_path, "wb")
+            self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+            if out is not subprocess.PIPE:
+                out.close()
+            self.ready_lines = Lines(self.proc.stderr)
+            self.event_lines = Lines(self.proc.stdout) if stdout_pipe else None
+        else:
+            self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            self.ready_lines = self.event_lines = Lines(self.proc.stdout)
+        self.t_ready = None
+        self.cpu_ready = None
+        self.first_seen = False
+
+    def wait_ready(self, timeout=900):
+        deadline = time.monotonic() + timeout
+        want = "Watches established." if self.subject.external else "ready"
+        while True:
+            line = self.ready_lines.readline(deadline)
+            if line is None:
+                self.kill()
+                raise RuntimeError("%s never became ready: %s" % (self.subject.name, self.stderr_text()))
+            if self.subject.external:
+                if line.startswith(want):
+                    self.t_ready = time.monotonic()
+                    self.cpu_ready = task_cpu_ns(self.proc.pid)
+                    return
+            elif line.startswith(want):
+                self.t_ready = time.monotonic()
+                self.cpu_ready = int(fields(line)["cpu_ns"])
+                return
+            elif line == "first":
+                self.first_seen = True
+
+    def wait_idle(self, settle=0.25, timeout=120):
+        """Until the process has used no CPU for `settle` seconds: it drained the queue."""
+        deadline = time.monotonic() + timeout
+        last, since = task_cpu_ns(self.proc.pid), time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            now = task_cpu_ns(self.proc.pid)
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= settle:
+                return last
+        return last
+
+    def stop(self):
+        """Peak RSS, then SIGTERM and reap with wait4 (total CPU); returns (done fields, rusage, peak RSS in KiB)."""
+        rss = peak_rss_kb(self.proc.pid)
+        self.proc.send_signal(signal.SIGTERM)
+        done = {}
+        if not self.subject.external:
+            deadline = time.monotonic() + 60
+            while True:
+                line = self.event_lines.readline(deadline)
+                if line is None:
+                    break
+                if line.startswith("done"):
+                    done = fields(line)
+                    break
+        _, status, ru = os.wait4(self.proc.pid, 0)
+        self.proc.returncode = status
+        for f in (self.proc.stdout, self.proc.stderr):
+            if f:
+                f.close()
+        return done, ru, rss
+
+    def kill(self):
+        try:
+            self.proc.kill()
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+    def stderr_text(self):
+        try:
+            r, _, _ = select.select([self.proc.stderr], [], [], 0.5)
+            return os.read(self.proc.stderr.fileno(), 4000).decode(errors="replace") if r else ""
+        except (ValueError, OSError):
+            return ""
+
+
+def fields(line):
+    return dict(p.split("=", 1) for p in line.split()[1:] if "=" in p)
+
+
+# ---------------------------------------------------------------- scenarios
+
+def make_tree(root, leaves):
+    """root/dNN/dNNN: `leaves` leaf directories, 100 to a parent (the workload's layout)."""
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    for d in range(leaves):
+        os.makedirs(os.path.join(root, "d%02d" % (d // 100), "d%03d" % (d % 100)), exist_ok=True)
+    return sum(1 for _ in os.walk(root))
+
+
+def throughput(subject, work, cycles, leaves, burst=0):
+    root = os.path.join(work, "tp")
+    if leaves:
+        dirs = make_tree(root, leaves)
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+        os.makedirs(root)
+        dirs = 1
+    r = Running(subject, root, recursive=leaves > 0, work=work)
+    r.wait_ready()
+    watches = inotify_watches(r.proc.pid)
+    t0 = time.monotonic()
+    if burst:
+        # The watcher is stopped while each burst is queued (under max_queued_events), then drains it in
+        # 64 KiB reads: the cost of processing events, without a sleep and wake-up for every few of them.
+        for _ in range(cycles // burst):
+            os.kill(r.proc.pid, signal.SIGSTOP)
+            subprocess.run([os.path.join(BIN, "workload"), root, str(burst), str(leaves)], check=True)
+            os.kill(r.proc.pid, signal.SIGCONT)
+            idle_cpu = r.wait_idle(settle=0.1)
+    else:
+        subprocess.run([os.path.join(BIN, "workload"), root, str(cycles), str(leaves)], check=True)
+    workload_s = time.monotonic() - t0
+    idle_cpu = r.wait_idle()
+    done, ru, rss = r.stop()
+    generated = cycles * subject.events_per_cycle
+    if subject.external:
+        cpu = idle_cpu - r.cpu_ready
+        with open(r.out_path, "rb") as f:
+            lines = f.read().splitlines()
+        overflows = sum(1 for l in lines if b"Q_OVERFLOW" in l)
+        received = len(lines) - overflows
+        alloc = None
+    else:
+        cpu = int(done["cpu_ns"]) - r.cpu_ready
+        received, overflows = int(done["events"]), int(done["overflows"])
+        alloc = int(done["alloc"]) if int(done["alloc"]) >= 0 else None
+    return dict(cpu_per_event=cpu / generated, received=received, generated=generated, overflows=overflows,
+                rss_kb=rss, alloc_per_event=None if alloc is None else alloc / generated,
+                watches=watches, dirs=dirs, workload_s=workload_s,
+                total_cpu_ms=(ru.ru_utime + ru.ru_stime) * 1000)
+
+
+def setup_time(subject, work, root, dirs):
+    need = dirs + 1000
+    for _ in range(60):
+        free = int(open(MAX_USER_WATCHES_FILE).read()) - watches_in_use()
+        if free >= need:
+            break
+        time.sleep(1)
+    else:
+        return dict(skipped="only %d watches free" % free)
+    r = Running(subject, root, recursive=True, work=work)
+    r.wait_ready()
+    t = r.t_ready - r.t_spawn
+    watches = inotify_watches(r.proc.pid)
+    done, ru, rss = r.stop()
+    return dict(setup_s=t, cpu_s=r.cpu_ready / 1e9, watches=watches, rss_kb=rss)
+
+
+def startup(subject, work):
+    """Spawn on an empty directory while creating a file in it every half millisecond from the moment of the
+    spawn: the time to the first event delivered includes start-up, watch set-up and the first read."""
+    root = os.path.join(work, "st")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    poke = os.path.join(root, "poke")
+    r = Running(subject, root, recursive=False, work=work, stdout_pipe=True)
+    ready_fd, event_fd = r.ready_lines.fd, r.event_lines.fd
+    readers = {ready_fd: r.ready_lines, event_fd: r.event_lines}
+    t_ready = t_first = None
+    deadline = time.monotonic() + 60
+    while (t_ready is None or t_first is None) and time.monotonic() < deadline:
+        os.close(os.open(poke, os.O_CREAT | os.O_WRONLY, 0o644))
+        os.unlink(poke)
+        ready, _, _ = select.select(list(readers), [], [], 0.0005)
+        now = time.monotonic()
+        for fd in ready:
+            line = readers[fd].poll_line(0.05)
+            while line is not None:
+                if fd == ready_fd and t_ready is None and (
+                        line.startswith("Watches established.") if subject.external else line.startswith("ready")):
+                    t_ready = now
+                elif t_first is None and ((subject.external and fd == event_fd) or line == "first"):
+                    t_first = now
+                line = readers[fd].poll_line(0) if b"\n" in readers[fd].buf else None
+    r.stop()
+    return dict(ready_s=None if t_ready is None else t_ready - r.t_spawn,
+                first_s=None if t_first is None else t_first - r.t_spawn)
+
+
+def cli_startup(work):
+    """The AOT CLI on one directory: time to 'Watches established.', and its RSS once idle."""
+    root = os.path.join(work, "cli")
+    os.makedirs(root, exist_ok=True)
+    exe = os.path.join(BIN, "cli", "inotifygen")
+    t0 = time.monotonic()
+    proc = subprocess.Popen([exe, root], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines = Lines(proc.stderr)
+    deadline = time.monotonic() + 30
+    t_ready = None
+    while True:
+        line = lines.readline(deadline)
+        if line is None:
+            break
+        if "Watches established" in line:
+            t_ready = time.monotonic() - t0
+            break
+    time.sleep(1.0)
+    rss_kb = None
+    with open("/proc/%d/status" % proc.pid) as f:
+        for l in f:
+            if l.startswith("VmRSS:"):
+                rss_kb = int(l.split()[1])
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    proc.stderr.close()
+    return dict(ready_s=t_ready, rss_kb=rss_kb)
+
+
+# ---------------------------------------------------------------- report
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(v, spec):
+    return "n/a" if v is None else format(v, spec)
+
+
+def ratio(v, base):
+    return "n/a" if v is None or not base else "%.2fx" % (v / base)
+
+
+def machine_facts():
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return "?"
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for l in f:
+            if l.startswith("model name"):
+                cpu = l.split(":", 1)[1].strip()
+                break
+    limits = {n: open("/proc/sys/fs/inotify/" + n).read().strip()
+              for n in ("max_queued_events", "max_user_instances", "max_user_watches")}
+    return [
+        "date: %s" % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine: %s, %d cores, kernel %s, /dev/shm tmpfs" % (cpu, os.cpu_count(), platform.release()),
+        "tools: .NET SDK %s, %s, inotifywait %s, pyinotify %s (%s)" % (
+            sh(["dotnet", "--version"]), sh(["gcc", "--version"]).splitlines()[0],
+            sh(["inotifywait", "--help"]).splitlines()[0].split()[-1],
+            sh(["/usr/bin/python3", "-c", "import pyinotify; print(pyinotify.__version__)"]),
+            sh(["/usr/bin/python3", "--version"])),
+        "inotify limits: " + ", ".join("%s=%s" % kv for kv in limits.items()),
+    ]
+
+
+def report(args, mode, results, subs):
+    out = []
+    p = out.append
+    p("## InotifyGen side by side (%s mode)" % args.mode)
+    p("")
+    for fact in machine_facts():
+        p("- " + fact)
+    p("- command: `bench/compare/run --%s`; %d round(s), subjects in rotated order each round; medians shown" % (
+        args.mode, mode["rounds"]))
+    p("")
+    floor_name = subs[0].name
+    for key, title in (("flat", "%s create/close-write/delete cycles in one directory, streamed" % format(mode["cycles"], ",")),
+                       ("tree", "%s cycles spread over %s directories, streamed" % (format(mode["cycles"], ","), format(mode["tree"], ","))),
+                       ("burst", "%s cycles in one directory, in bursts of %s queued while the watcher is stopped" % (
+                           format(mode["cycles"], ","), format(mode["burst"], ",")))):
+        rows = results.get(key)
+        if not rows:
+            continue
+        p("### Throughput: " + title)
+        p("")
+        p("| Subject | CPU per event (ns) | vs C floor | CPU per event received (ns) | whole process, per event (ns) | received / generated | lost | overflows | peak RSS (MB) | managed allocations (KiB) |")
+        p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        base = med(r["cpu_per_event"] for r in rows[floor_name])
+        for s in subs:
+            rs = rows.get(s.name, [])
+            if not rs:
+                continue
+            cpu = med(r["cpu_per_event"] for r in rs)
+            rec = med(r["received"] for r in rs)
+            gen = rs[0]["generated"]
+            lost = med(r["generated"] - r["received"] for r in rs)
+            per_received = med(r["cpu_per_event"] * r["generated"] / r["received"] for r in rs if r["received"])
+            alloc = med(None if r["alloc_per_event"] is None else r["alloc_per_event"] * r["generated"] / 1024 for r in rs)
+            whole = med(r["total_cpu_ms"] * 1e6 / r["generated"] for r in rs)
+            p("| %s | %s | %s | %s | %s | %s / %s | %s (%s) | %s | %s | %s |" % (
+                s.name, fmt(cpu, ".0f"), ratio(cpu, base), fmt(per_received, ".0f"), fmt(whole, ".0f"),
+                fmt(rec, ",.0f"), format(gen, ","),
+                fmt(lost, ",.0f"), "%.1f%%" % (100.0 * lost / gen) if lost is not None else "n/a",
+                fmt(med(r["overflows"] for r in rs), ".0f"), fmt(med(r["rss_kb"] for r in rs) / 1024, ".1f"),
+                fmt(alloc, ",.0f")))
+        p("")
+    rows = results.get("setup")
+    if rows:
+        base = med(r.get("setup_s") for r in rows.get(floor_name, []))
+        iw = med(r.get("setup_s") for r in rows.get("inotifywait", []))
+        p("### Recursive watch set-up: %s directories (process start to watches established)" % format(
+            results["setup_dirs"], ","))
+        p("")
+        iw_cpu = med(r.get("cpu_s") for r in rows.get("inotifywait", []))
+        p("| Subject | time (ms) | vs C floor | vs inotifywait | CPU (ms) | CPU vs inotifywait | watches | peak RSS (MB) |")
+        p("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for s in subs:
+            rs = rows.get(s.name, [])
+            if not rs:
+                continue
+            if all("skipped" in r for r in rs):
+                p("| %s | skipped: %s | | | | | | |" % (s.name, rs[0]["skipped"]))
+                continue
+            t = med(r.get("setup_s") for r in rs)
+            cpu = med(r.get("cpu_s") for r in rs)
+            p("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                s.name, fmt(t * 1000, ",.0f"), ratio(t, base), ratio(t, iw), fmt(cpu * 1000, ",.0f"), ratio(cpu, iw_cpu),
+                fmt(med(r.get("watches") for r in rs), ",.0f"), fmt(med(r.get("rss_kb") for r in rs) / 1024, ".1f")))
+        p("")
+    rows = results.get("startup")
+    if rows:
+        base = med(r["first_s"] for r in rows[floor_name])
+        p("### Start-up on one empty directory")
+        p("")
+        p("| Subject | to watches established (ms) | to first event delivered (ms) | vs C floor |")
+        p("|---|---:|---:|---:|")
+        for s in subs:
+            rs = rows.get(s.name, [])
+            if rs:
+                f = med(r["first_s"] for r in rs)
+                p("| %s | %s | %s | %s |" % (s.name, fmt(med(r["ready_s"] for r in rs) * 1000, ".1f"),
+                                            fmt(None if f is None else f * 1000, ".1f"), ratio(f, base)))
+        p("")
+    rows = results.get("cli")
+    if rows:
+        p("### inotifygen CLI (Native AOT, net8.0) on one directory")
+        p("")
+        p("| to \"Watches established.\" (ms) | idle RSS (MB) |")
+        p("|---:|---:|")
+        p("| %s | %s |" % (fmt(med(r["ready_s"] for r in rows) * 1000, ".1f"),
+                           fmt(med(r["rss_kb"] for r in rows) / 1024, ".1f")))
+        p("")
+    p(targets(results, subs, [e.split("=", 1)[0] for e in args.extra]))
+    return "\n".join(out)
+
+
+def targets(results, subs, extras=()):
+    """The issue's targets, for InotifyGen Native AOT and for each --extra subject (e.g. a patched build)."""
+    floor, iw, py = subs[0].name, "inotifywait", "pyinotify"
+    candidates = ["InotifyGen, Native AOT"] + list(extras)
+    lines = ["### Targets (InotifyGen Native AOT, no-op generated handler)", "",
+             "| Target | Subject | Measured | Met |", "|---|---|---|---|"]
+
+    def row(target, who, measured, ok):
+        lines.append("| %s | %s | %s | %s |" % (target, who, measured, "n/a" if ok is None else ("yes" if ok else "**no**")))
+
+    for key in ("flat", "tree", "burst"):
+        rows = results.get(key)
+        if not rows:
+            continue
+        c = med(r["cpu_per_event"] for r in rows[floor])
+        floor_lost = max(r["generated"] - r["received"] for r in rows[floor])
+        for aot in candidates:
+            if aot not in rows:
+                continue
+            a = med(r["cpu_per_event"] for r in rows[aot])
+            row("CPU per event <= 1.3x C floor (%s)" % key, aot, "%.2fx" % (a / c), a <= 1.3 * c)
+            pyv = med(r["cpu_per_event"] for r in rows.get(py, []))
+            if pyv:
+                pyr = med(r["cpu_per_event"] * r["generated"] / r["received"] for r in rows[py] if r["received"])
+                ar = med(r["cpu_per_event"] * r["generated"] / r["received"] for r in rows[aot] if r["received"])
+                row("CPU per event >= 10x less than pyinotify (%s)" % key, aot,
+                    "%.1fx less per generated event, %.1fx per received event" % (pyv / a, pyr / ar), pyv >= 10 * a)
+            lost = max(r["generated"] - r["received"] for r in rows[aot])
+            row("no event lost where the C floor loses none (%s)" % key, aot,
+                "lost %d (worst round), C floor lost %d" % (lost, floor_lost), None if floor_lost else lost == 0)
+    rows = results.get("setup")
+    if rows and rows.get(iw):
+        w = med(r.get("setup_s") for r in rows[iw])
+        wc = med(r.get("cpu_s") for r in rows[iw])
+        for aot in candidates:
+            if not rows.get(aot):
+                continue
+            a = med(r.get("setup_s") for r in rows[aot])
+            ac = med(r.get("cpu_s") for r in rows[aot])
+            if a and w:
+                row("recursive set-up of %s dirs <= 1.2x inotifywait" % format(results["setup_dirs"], ","), aot,
+                    "%.2fx (%.0f ms vs %.0f ms); CPU %.2fx" % (a / w, a * 1000, w * 1000, ac / wc), a <= 1.2 * w)
+    rows = results.get("cli")
+    if rows:
+        rss = med(r["rss_kb"] for r in rows)
+        t = med(r["ready_s"] for r in rows)
+        row("AOT CLI idle RSS < 15 MB", "inotifygen", fmt(None if rss is None else rss / 1024, ".1f") + " MB",
+            None if rss is None else rss < 15 * 1024)
+        row("AOT CLI start-up to \"Watches established\" < 20 ms", "inotifygen",
+            fmt(None if t is None else t * 1000, ".1f") + " ms", None if t is None else t < 0.020)
+    lines.append("")
+    lines.append("Allocation per dispatched event and dispatch speed are measured by bench/InotifyGen.Benchmarks.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--quick", dest="mode", action="store_const", const="quick")
+    g.add_argument("--full", dest="mode", action="store_const", const="full")
+    ap.add_argument("--no-build", action="store_true", help="use the tools already in bench/compare/bin")
+    ap.add_argument("--only", help="comma-separated scenarios: flat,tree,burst,setup,startup,cli")
+    ap.add_argument("--subjects", help="comma-separated subject name prefixes to run (the C floor always runs)")
+    ap.add_argument("--rounds", type=int, help="override the mode's rounds")
+    ap.add_argument("--cycles", type=int, help="override the mode's cycles")
+    ap.add_argument("--setup-dirs", type=int, help="override the mode's set-up tree size")
+    ap.add_argument("--extra", action="append", default=[], metavar="NAME=COMMAND",
+                    help="another subject speaking the protocol, e.g. a patched build: 'patched=/tmp/x/InotifyGenSubject'")
+    ap.add_argument("--work", default="/dev/shm", help="tmpfs directory for the trees (default /dev/shm)")
+    ap.set_defaults(mode="quick")
+    args = ap.parse_args()
+    mode = dict(MODES[args.mode])
+    for k in ("rounds", "cycles", "setup_dirs"):
+        v = getattr(args, k)
+        if v:
+            mode["setup" if k == "setup_dirs" else k] = v
+    if args.rounds:
+        mode["startup_rounds"] = mode["cli_rounds"] = args.rounds
+    scenarios = (args.only or "flat,tree,burst,setup,startup,cli").split(",")
+    have_cli = os.path.isdir(os.path.join(REPO, "src", "InotifyGen.Cli"))
+    if "cli" in scenarios and not have_cli:
+        scenarios.remove("cli")
+    if not args.no_build:
+        build(with_cli="cli" in scenarios)
+
+    subs = subjects()
+    if args.subjects:
+        wanted = [w.strip().lower() for w in args.subjects.split(",")]
+        subs = [subs[0]] + [s for s in subs[1:] if any(s.name.lower().startswith(w) for w in wanted)]
+    for extra in args.extra:
+        name, command = extra.split("=", 1)
+        subs.append(Subject(name, lambda r, rec, c=command.split(): c + [r, rec]))
+    work = os.path.join(args.work, "inotifygen-bench-%d" % os.getpid())
+    os.makedirs(work)
+    results = {}
+    try:
+        if "setup" in scenarios:
+            setup_root = os.path.join(work, "setup")
+            print("creating a tree of %d leaf directories..." % mode["setup"], file=sys.stderr)
+            results["setup_dirs"] = make_tree(setup_root, mode["setup"])
+        for rnd in range(max(mode["rounds"], mode["startup_rounds"], mode["cli_rounds"])):
+            order = subs[rnd % len(subs):] + subs[:rnd % len(subs)]
+            for key in ("flat", "tree", "burst", "setup", "startup"):
+                if key not in scenarios:
+                    continue
+                if rnd >= (mode["startup_rounds"] if key == "startup" else mode["rounds"]):
+                    continue
+                for s in order:
+                    print("round %d, %s: %s" % (rnd + 1, key, s.name), file=sys.stderr)
+                    if key == "flat":
+                        r = throughput(s, work, mode["cycles"], 0)
+                    elif key == "tree":
+                        r = throughput(s, work, mode["cycles"], mode["tree"])
+                    elif key == "burst":
+                        r = throughput(s, work, mode["cycles"], 0, burst=mode["burst"])
+                    elif key == "setup":
+                        r = setup_time(s, work, setup_root, results["setup_dirs"])
+                    else:
+                        r = startup(s, work)
+                    print("   " + ", ".join("%s=%s" % (k, ("%.4g" % v) if isinstance(v, float) else v)
+                                            for k, v in r.items()), file=sys.stderr)
+                    results.setdefault(key, {}).setdefault(s.name, []).append(r)
+            if "cli" in scenarios and rnd < mode["cli_rounds"]:
+                r = cli_startup(work)
+                print("round %d, cli: %s" % (rnd + 1, r), file=sys.stderr)
+                results.setdefault("cli", []).append(r)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(report(args, mode, results, subs))
+
+
+if __name__ == "__main__":
+    main()
