@@ -92,7 +92,10 @@ public sealed class WatchManager : IDisposable
                     }
                     try
                     {
-                        result[p] = Add(p, events, handler, autoAdd, filter, tracked: recursive || autoAdd, out _).Wd;
+                        // Below the top the walk found directories: IN_ONLYDIR keeps that true, and saves a stat per watch.
+                        var walked = recursive && !ReferenceEquals(p, top);
+                        result[p] = Add(p, events, handler, autoAdd, filter, tracked: recursive || autoAdd, out _,
+                            walked ? EventMask.OnlyDir : EventMask.None, isDir: walked ? true : null).Wd;
                     }
                     catch (InotifyException e)
                     {
@@ -301,7 +304,7 @@ public sealed class WatchManager : IDisposable
 
     /// <summary>Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.</summary>
     internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked, out bool created,
-        EventMask kernelOnly = EventMask.None)
+        EventMask kernelOnly = EventMask.None, bool? isDir = null)
     {
         lock (_gate)
         {
@@ -327,7 +330,7 @@ public sealed class WatchManager : IDisposable
                 _byPath[path] = existing;
                 return existing;
             }
-            var w = new Watch(wd, path, mask, handler, autoAdd, filter, Directory.Exists(path)) { Tracked = tracked };
+            var w = new Watch(wd, path, mask, handler, autoAdd, filter, isDir ?? Directory.Exists(path)) { Tracked = tracked };
             _byWd[wd] = w;
             _byPath[path] = w;
             created = true;
@@ -345,7 +348,7 @@ public sealed class WatchManager : IDisposable
         created = false;
         try
         {
-            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, EventMask.OnlyDir);
+            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, EventMask.OnlyDir, isDir: true);
         }
         catch (InotifyException e) when (e.Errno is Libc.ENOENT or Libc.ENOTDIR)
         {

@@ -3,7 +3,8 @@ using Xunit;
 
 namespace InotifyGen.Tests;
 
-public class ReadEventsTests
+/// <summary>The fast paths bench/compare measures keep the documented behaviour.</summary>
+public class FastPathTests
 {
     [Fact]
     public void ReadEvents_WithoutThreshold_ReadsEverythingQueued_BeyondTheFirstBuffer()
@@ -45,5 +46,21 @@ public class ReadEventsTests
         notifier.ReadEvents();
         notifier.ProcessEvents();
         Assert.Equal(3, seen);
+    }
+
+    [Fact]
+    public void AddWatch_Recursive_MarksEveryWalkedDirectoryAsADirectory_AndTheTopFileAsAFile()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        dir.CreateDirectory("a/b");
+        File.WriteAllText(dir["a/file"], "x");
+        using var wm = new WatchManager();
+
+        var added = wm.AddWatch(dir.Path, EventMask.Create, recursive: true);
+        var file = wm.AddWatch(dir["a/file"], EventMask.Modify, recursive: true);
+
+        Assert.Equal(3, added.Count);
+        Assert.All(added.Values, wd => Assert.True(wm.GetWatch(wd)!.IsDir));
+        Assert.False(wm.GetWatch(file[dir["a/file"]])!.IsDir);
     }
 }
