@@ -117,33 +117,48 @@ public class Notifier : IDisposable
         var handle = WatchManager.Handle;
         if (IsStopped || handle.IsClosed)
             return;
-        if (Libc.Ioctl(handle, Libc.FIONREAD, out var available) < 0)
-            throw InotifyErrors.ForCall("ioctl(FIONREAD)", InotifyErrors.LastErrno);
-        if (available < _threshold)
+        // FIONREAD walks the kernel's whole event list under its lock, which costs as much as reading it:
+        // ask only when there is a threshold to check.
+        var available = 0;
+        if (_threshold > 0)
         {
-            Log.BelowThreshold(Logger, available, _threshold);
-            return;
+            if (Libc.Ioctl(handle, Libc.FIONREAD, out available) < 0)
+                throw InotifyErrors.ForCall("ioctl(FIONREAD)", InotifyErrors.LastErrno);
+            if (available < _threshold)
+            {
+                Log.BelowThreshold(Logger, available, _threshold);
+                return;
+            }
         }
-        ReadCore(handle, available);
+        // Without FIONREAD, read until a read leaves room for one more event: then the kernel had no more.
+        var want = Math.Max(available, ReadChunk);
+        while (ReadCore(handle, want) && ReadLimit == int.MaxValue)
+            want = _queue.Length; // the read filled the room: double it and read on
     }
 
-    private void ReadCore(FileDescriptorHandle handle, int available)
+    /// <summary>The room ReadEvents makes before reading: the initial queue size, so a steady stream never grows it.</summary>
+    private const int ReadChunk = 64 * 1024;
+
+    /// <summary>One read() into the queue. True when it filled the room, so that more events may be waiting.</summary>
+    private bool ReadCore(FileDescriptorHandle handle, int available)
     {
         MakeRoom(Math.Max(available, RawEventReader.MinBuffer));
         unsafe
         {
             fixed (byte* p = &_queue[_tail])
             {
-                var n = Libc.Read(handle, p, Math.Min(_queue.Length - _tail, ReadLimit));
+                var room = Math.Min(_queue.Length - _tail, ReadLimit);
+                var n = Libc.Read(handle, p, room);
                 if (n < 0)
                 {
                     var errno = InotifyErrors.LastErrno;
                     if (errno is Libc.EAGAIN or Libc.EINTR)
-                        return;
+                        return false;
                     throw InotifyErrors.ForCall("read", errno);
                 }
                 _tail += (int)n;
                 _readTotal += n;
+                return room - n < RawEventReader.MinBuffer;
             }
         }
     }

@@ -83,7 +83,8 @@ public sealed class WatchManager : IDisposable
         var events = ResolveMask(mask, handler);
         var filter = excludeFilter ?? ExcludeFilter;
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
-        void AddOne(string p)
+        // Below the top, the walk found directories: IN_ONLYDIR keeps that true, and saves a stat per watch.
+        void AddOne(string p, bool walked)
         {
             if (filter is not null && filter.IsExcluded(p))
             {
@@ -92,7 +93,8 @@ public sealed class WatchManager : IDisposable
             }
             try
             {
-                result[p] = Add(p, events, handler, autoAdd, filter, tracked: recursive || autoAdd, out _).Wd;
+                result[p] = Add(p, events, handler, autoAdd, filter, tracked: recursive || autoAdd, out _,
+                    walked ? EventMask.OnlyDir : EventMask.None, isDir: walked ? true : null).Wd;
             }
             catch (InotifyException e)
             {
@@ -108,9 +110,9 @@ public sealed class WatchManager : IDisposable
             foreach (var top in doGlob ? Glob.Expand(normal) : [normal])
             {
                 if (recursive)
-                    DirectoryWalk.Run(top, p => { AddOne(p); return true; });
+                    DirectoryWalk.Run(top, p => { AddOne(p, walked: !ReferenceEquals(p, top)); return true; });
                 else
-                    AddOne(top);
+                    AddOne(top, walked: false);
             }
         }
         return result;
@@ -323,7 +325,7 @@ public sealed class WatchManager : IDisposable
 
     /// <summary>Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.</summary>
     internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked, out bool created,
-        EventMask kernelOnly = EventMask.None)
+        EventMask kernelOnly = EventMask.None, bool? isDir = null)
     {
         lock (_gate)
         {
@@ -349,7 +351,7 @@ public sealed class WatchManager : IDisposable
                 Claim(existing);
                 return existing;
             }
-            var w = new Watch(wd, path, mask, handler, autoAdd, filter, Directory.Exists(path)) { Tracked = tracked };
+            var w = new Watch(wd, path, mask, handler, autoAdd, filter, isDir ?? Directory.Exists(path)) { Tracked = tracked };
             _byWd[wd] = w;
             Claim(w);
             created = true;
@@ -367,7 +369,7 @@ public sealed class WatchManager : IDisposable
         created = false;
         try
         {
-            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, EventMask.OnlyDir);
+            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, EventMask.OnlyDir, isDir: true);
         }
         catch (InotifyException e) when (e.Errno is Libc.ENOENT or Libc.ENOTDIR)
         {
