@@ -226,13 +226,7 @@ public sealed class DispatchTests
         using var dir = new TempDir(tmpfs: true);
         var defaultOnly = new Collector();
         var handler = new OverflowAware(next: defaultOnly);
-        // max_queued_events is read when an instance is created: set it, create, and restore at once.
-        var saved = InotifyLimits.MaxQueuedEvents;
-        WatchManager wm;
-        InotifyLimits.MaxQueuedEvents = 4;
-        try { wm = new WatchManager(); }
-        finally { InotifyLimits.MaxQueuedEvents = saved; }
-        using var _ = wm;
+        using var wm = KernelLimits.CreateWithQueueOf(4);
         using var notifier = new Notifier(wm, handler);
         wm.AddWatch(dir.Path, EventMask.AllEvents, quiet: false);
 

@@ -58,12 +58,7 @@ public class ProcessWideTests
     public void QueueOverflow_AsDeliveredByTheKernel_ReachesTheDefaultHandler()
     {
         using var dir = new TempDir(tmpfs: true);
-        var old = InotifyLimits.MaxQueuedEvents;
-        WatchManager wm;
-        InotifyLimits.MaxQueuedEvents = 16;
-        try { wm = new WatchManager(); }   // the limit is read when the instance is created
-        finally { InotifyLimits.MaxQueuedEvents = old; }
-        using var _ = wm;
+        using var wm = KernelLimits.CreateWithQueueOf(16);
         wm.AddWatch(dir.Path, EventMask.Create);
         var masks = new List<EventMask>();
         using var notifier = new Notifier(wm, new DelegateHandler(e => masks.Add(e.Mask)));
@@ -74,7 +69,6 @@ public class ProcessWideTests
 
         Assert.Equal(16, masks.Count(m => m == EventMask.Create));
         Assert.Equal(EventMask.QueueOverflow, masks[^1]);
-        Assert.Equal(old, InotifyLimits.MaxQueuedEvents);
     }
 
     [Fact]
@@ -82,6 +76,7 @@ public class ProcessWideTests
     {
         Assert.True(InotifyLimits.MaxUserWatches > 0);
         Assert.True(InotifyLimits.MaxUserInstances > 0);
+        using var _ = KernelLimits.Lock();
         var old = InotifyLimits.MaxQueuedEvents;
         try
         {
