@@ -49,6 +49,14 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(SafeHandle fd, ulong request, out int value);
 
+    public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, STATX_MTIME = 0x40;
+    /// <summary>Where stx_mtime (struct statx_timestamp: i64 seconds, u32 nanoseconds) sits in struct statx, on every architecture.</summary>
+    public const int StatxMtimeOffset = 112;
+    public const int StatxSize = 256;
+
+    [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 

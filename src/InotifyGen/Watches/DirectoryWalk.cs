@@ -1,3 +1,5 @@
+using InotifyGen.Interop;
+
 namespace InotifyGen;
 
 /// <summary>
@@ -77,7 +79,7 @@ internal static class DirectoryWalk
     }
 
     /// <summary>A directory's sub-directories (sorted, not pruned ones), and its modification time from before reading them.</summary>
-    private readonly record struct Listing(string Path, DateTime Stamp, string[] Children);
+    private readonly record struct Listing(string Path, long Stamp, string[] Children);
 
     private static Listing List(string path, Func<string, bool>? prune)
     {
@@ -91,11 +93,19 @@ internal static class DirectoryWalk
         return new Listing(path, stamp, children);
     }
 
-    /// <summary>The modification time, by stat: unlike reading the directory, it causes no inotify event.</summary>
-    private static DateTime Stamp(string path)
+    /// <summary>
+    /// The modification time in nanoseconds, by one statx call asking for nothing else: unlike reading the directory
+    /// it causes no inotify event, and it is cheap enough to make twice per directory of a 100,000-directory tree.
+    /// 0 when the directory is gone or unreadable.
+    /// </summary>
+    private static unsafe long Stamp(string path)
     {
-        try { return Directory.GetLastWriteTimeUtc(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return default; }
+        var buffer = stackalloc byte[Libc.StatxSize];
+        if (Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_MTIME, buffer) != 0)
+            return 0;
+        var seconds = *(long*)(buffer + Libc.StatxMtimeOffset);
+        var nanoseconds = *(uint*)(buffer + Libc.StatxMtimeOffset + 8);
+        return seconds * 1_000_000_000 + nanoseconds;
     }
 
     private static bool IsRealDirectory(string path)
