@@ -187,6 +187,9 @@ internal sealed class TreeTracker
         Manager.RenameTree(w.Path, w.Path + "-unknown-path"); // pyinotify's marker for a path it lost
     }
 
+    private static bool IsAtOrBelow(string path, string top) =>
+        path.StartsWith(top, StringComparison.Ordinal) && (path.Length == top.Length || path[top.Length] == '/');
+
     private bool UnderTrackedParent(Watch w) =>
         w.Tracked && System.IO.Path.GetDirectoryName(w.Path) is { } parent && Manager.WatchAt(parent) is { Tracked: true };
 
@@ -378,6 +381,10 @@ internal sealed class TreeTracker
             // listed or reported by the watch just added. A directory that moved is found by its inode (the kernel
             // gives back its wd), and its old watches move with it.
             var visited = new HashSet<string>(StringComparer.Ordinal);
+            // Listed during the walk, gone when the walk reached them: moved or deleted while the walk ran, so after
+            // the overflow, and the queued events of that change will move or drop their watches. Dropped here, the
+            // watches below a directory that only moved would be lost: its queued move renames what is left.
+            var vanished = new List<string>();
             var pending = new Stack<string>();
             pending.Push(root.Path);
             while (pending.Count > 0)
@@ -388,8 +395,13 @@ internal sealed class TreeTracker
                 var existing = Manager.WatchAt(dir);
                 var like = existing ?? Manager.WatchAt(System.IO.Path.GetDirectoryName(dir) ?? dir) ?? root;
                 var now = Manager.AddLike(dir, like, out _);
+                if (now is null && dir != root.Path)
+                {
+                    vanished.Add(dir);
+                    continue;
+                }
                 if (existing is not null && !existing.IsRemoved && (now is null || now.Wd != existing.Wd))
-                    Manager.Detach(existing); // the directory at that path was replaced: the old watch is dead
+                    Manager.Detach(existing); // the directory at that path was replaced (or the top one is gone): the old watch is dead
                 if (now is null)
                     continue;
                 visited.Add(dir);
@@ -401,7 +413,7 @@ internal sealed class TreeTracker
                 }
             }
             foreach (var stale in Manager.WatchesUnder(root.Path))
-                if (!visited.Contains(stale.Path))
+                if (!visited.Contains(stale.Path) && !vanished.Exists(v => IsAtOrBelow(stale.Path, v)))
                     Manager.Detach(stale);
             _notifier.DiscardDirectoryReads();
             _lostUntil = _notifier.ReadTotal + _notifier.KernelPending();
