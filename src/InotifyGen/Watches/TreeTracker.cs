@@ -401,7 +401,7 @@ internal sealed class TreeTracker
                     continue;
                 }
                 if (existing is not null && !existing.IsRemoved && (now is null || now.Wd != existing.Wd))
-                    Manager.Detach(existing); // the directory at that path was replaced (or the top one is gone): the old watch is dead
+                    Manager.Detach(existing); // replaced by another directory, or the top one is gone: the old watch is dead
                 if (now is null)
                     continue;
                 visited.Add(dir);
