@@ -172,7 +172,7 @@ internal sealed class TreeTracker
         // Its move was paired inside the tree and the paths are already the new ones. A directory under a tracked
         // parent always had its move seen by that parent (moved out, it would be silent by now), even when a
         // listing found it at its new place before the move's own events were processed.
-        if (w.ExpectMoveSelf || (w.Tracked && System.IO.Path.GetDirectoryName(w.Path) is { } parent && Manager.WatchAt(parent) is { Tracked: true }))
+        if (w.ExpectMoveSelf || UnderTrackedParent(w))
         {
             w.ExpectMoveSelf = false;
             Deliver(w, mask, 0, default, null);
@@ -186,6 +186,12 @@ internal sealed class TreeTracker
             Manager.DetachTree(w.Path, includeSelf: false);
         Manager.RenameTree(w.Path, w.Path + "-unknown-path"); // pyinotify's marker for a path it lost
     }
+
+    private static bool IsAtOrBelow(string path, string top) =>
+        path.StartsWith(top, StringComparison.Ordinal) && (path.Length == top.Length || path[top.Length] == '/');
+
+    private bool UnderTrackedParent(Watch w) =>
+        w.Tracked && System.IO.Path.GetDirectoryName(w.Path) is { } parent && Manager.WatchAt(parent) is { Tracked: true };
 
     /// <summary>
     /// Watch first, then list: an entry created after the watch exists is reported by the kernel, one created
@@ -299,8 +305,12 @@ internal sealed class TreeTracker
         {
             if ((mask & removal) == 0 || Manager.WatchForEvent(wd) is not { } w)
                 continue;
-            if ((mask & EventMask.MoveSelf) != 0 && w.ExpectMoveSelf)
-                continue; // the tail of a move already processed: the path is the new one
+            // An IN_MOVE_SELF tells nothing new when the watch's path already moved (a paired move processed) or
+            // when its parent is tracked: the parent's IN_MOVED_FROM, queued just before it, is what names the old
+            // place. Read against the watch's current path it would condemn a path the table already caught up
+            // with (a listing or a rescan found the directory at its new place by its inode).
+            if ((mask & EventMask.MoveSelf) != 0 && (w.ExpectMoveSelf || UnderTrackedParent(w)))
+                continue;
 
             var gone = name.IsEmpty ? w.Path : EventText.JoinPath(w.Path, Encoding.UTF8.GetString(name));
             if (path.Length >= gone.Length && path.StartsWith(gone, StringComparison.Ordinal)
@@ -328,8 +338,10 @@ internal sealed class TreeTracker
             var offset = scanned;
             while (RawEventReader.TryRead(queued, ref offset, out var wd, out var mask, out var c, out _))
             {
+                // A partner on a watch the bookkeeping dropped (its directory left the tree, or is being replaced)
+                // or forgot is no destination inside the tree: the entry moved out, as far as the watches go.
                 if ((mask & EventMask.MovedTo) != 0 && c == cookie)
-                    return true;
+                    return Manager.WatchForEvent(wd) is { Silent: false };
                 if ((dirWd > 0 && wd == dirWd && (mask & EventMask.MoveSelf) != 0) || (mask & EventMask.QueueOverflow) != 0)
                     return false;
             }
@@ -369,6 +381,10 @@ internal sealed class TreeTracker
             // listed or reported by the watch just added. A directory that moved is found by its inode (the kernel
             // gives back its wd), and its old watches move with it.
             var visited = new HashSet<string>(StringComparer.Ordinal);
+            // Listed during the walk, gone when the walk reached them: moved or deleted while the walk ran, so after
+            // the overflow, and the queued events of that change will move or drop their watches. Dropped here, the
+            // watches below a directory that only moved would be lost: its queued move renames what is left.
+            var vanished = new List<string>();
             var pending = new Stack<string>();
             pending.Push(root.Path);
             while (pending.Count > 0)
@@ -379,8 +395,13 @@ internal sealed class TreeTracker
                 var existing = Manager.WatchAt(dir);
                 var like = existing ?? Manager.WatchAt(System.IO.Path.GetDirectoryName(dir) ?? dir) ?? root;
                 var now = Manager.AddLike(dir, like, out _);
+                if (now is null && dir != root.Path)
+                {
+                    vanished.Add(dir);
+                    continue;
+                }
                 if (existing is not null && !existing.IsRemoved && (now is null || now.Wd != existing.Wd))
-                    Manager.Detach(existing); // the directory at that path was replaced: the old watch is dead
+                    Manager.Detach(existing); // replaced by another directory, or the top one is gone: the old watch is dead
                 if (now is null)
                     continue;
                 visited.Add(dir);
@@ -392,7 +413,7 @@ internal sealed class TreeTracker
                 }
             }
             foreach (var stale in Manager.WatchesUnder(root.Path))
-                if (!visited.Contains(stale.Path))
+                if (!visited.Contains(stale.Path) && !vanished.Exists(v => IsAtOrBelow(stale.Path, v)))
                     Manager.Detach(stale);
             _notifier.DiscardDirectoryReads();
             _lostUntil = _notifier.ReadTotal + _notifier.KernelPending();

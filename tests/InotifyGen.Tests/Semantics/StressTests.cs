@@ -10,10 +10,11 @@ public class StressTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(false)]
-    // With every event, the test's own walks flood the queue, so overflows and rescans happen mid-run. This passes
-    // for most seeds (16 of 20 with INOTIFYGEN_STRESS_SEED=1..20), but a rescan racing the mutator can still leave
-    // one sub-tree wrong. Remove Skip to run it; INOTIFYGEN_STRESS_DUMP=/tmp/x writes the events and operations.
-    [InlineData(true, Skip = "overflow recovery under continued load: passes for ~80% of seeds, see docs/semantics.md")]
+    // With every event, the test's own walks flood the queue, so overflows and rescans happen mid-run, and the rescan
+    // races the mutator: the watch table gets ahead of the queued events (see CatchUpTests for the two cases that once
+    // left one sub-tree wrong here). INOTIFYGEN_STRESS_SEED=N explores other seeds; INOTIFYGEN_STRESS_DUMP=/tmp/x
+    // writes the events and operations.
+    [InlineData(true)]
     public void Stress_10000DirectoryTree_SubTreesCreatedMovedDeleted_EveryPathTrueAndWatchSetMatchesDisk(bool allEvents)
     {
         using var dir = new TempDir(tmpfs: true);
