@@ -173,22 +173,29 @@ public class NotifierTests
         Assert.Equal(0, allocated);
     }
 
-    [Fact]
-    public void HandlerException_Propagate_LeavesTheRestOfTheBatchQueued()
+    /// <summary>A notifier over files "1".."count" whose handler records each name and throws on "2"; the events are read.</summary>
+    private static Notifier ThrowingOnTwo(TempDir dir, int count, List<string> names, HandlerExceptionPolicy policy)
     {
-        using var dir = new TempDir();
-        using var wm = new WatchManager();
+        var wm = new WatchManager();
         wm.AddWatch(dir.Path, EventMask.Create);
-        var names = new List<string>();
-        using var notifier = new Notifier(wm, new DelegateHandler(e =>
+        var notifier = new Notifier(wm, new DelegateHandler(e =>
         {
             names.Add(e.Name);
             if (e.Name == "2")
                 throw new InvalidOperationException("boom");
-        }));
-        for (var i = 1; i <= 4; i++)
+        })) { ExceptionPolicy = policy };
+        for (var i = 1; i <= count; i++)
             dir.WriteFile(i.ToString());
         notifier.ReadEvents();
+        return notifier;
+    }
+
+    [Fact]
+    public void HandlerException_Propagate_LeavesTheRestOfTheBatchQueued()
+    {
+        using var dir = new TempDir();
+        var names = new List<string>();
+        using var notifier = ThrowingOnTwo(dir, 4, names, HandlerExceptionPolicy.Propagate);
 
         Assert.Equal("boom", Assert.Throws<InvalidOperationException>(notifier.ProcessEvents).Message);
         Assert.Equal(["1", "2"], names);
@@ -200,20 +207,10 @@ public class NotifierTests
     public void HandlerException_LogAndContinue_ReportsItAndGoesOn()
     {
         using var dir = new TempDir();
-        using var wm = new WatchManager();
-        wm.AddWatch(dir.Path, EventMask.Create);
         var names = new List<string>();
-        using var notifier = new Notifier(wm, new DelegateHandler(e =>
-        {
-            names.Add(e.Name);
-            if (e.Name == "2")
-                throw new InvalidOperationException("boom");
-        })) { ExceptionPolicy = HandlerExceptionPolicy.LogAndContinue };
+        using var notifier = ThrowingOnTwo(dir, 3, names, HandlerExceptionPolicy.LogAndContinue);
         var failures = new List<HandlerFailedEventArgs>();
         notifier.HandlerFailed += (_, a) => failures.Add(a);
-        for (var i = 1; i <= 3; i++)
-            dir.WriteFile(i.ToString());
-        notifier.ReadEvents();
         notifier.ProcessEvents();
 
         Assert.Equal(["1", "2", "3"], names);
