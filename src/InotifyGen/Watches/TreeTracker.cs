@@ -389,6 +389,9 @@ internal sealed class TreeTracker
             pending.Push(root.Path);
             while (pending.Count > 0)
             {
+                // A stopped notifier closes its inotify instance: a walk of a large tree must not hold Stop up.
+                if (_notifier.IsStopped)
+                    return;
                 var dir = pending.Pop();
                 if (visited.Count % 16 == 15)
                     _notifier.DiscardDirectoryReads();

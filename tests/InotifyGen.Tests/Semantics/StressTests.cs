@@ -16,7 +16,8 @@ public class StressTests(ITestOutputHelper output)
     // writes the events and operations.
     [InlineData(true, Skip = "Passed 132 of 132 completed runs (seeds 1-60), but one run hung: the rescan kept walking " +
         "the tree (about 5,400 directories a second, no inotify reads) after the notifier stopped, most likely each walk " +
-        "overflowing the queue again. Until rescans stop on Stop and cannot chain without bound, a hang would stall CI; " +
+        "overflowing the queue again. A rescan now ends when the notifier stops, but until rescans cannot chain without " +
+        "bound, a repeat would stall this test; " +
         "remove this Skip to run it (docs/semantics.md, 'A watch table ahead of the queue').")]
     public void Stress_10000DirectoryTree_SubTreesCreatedMovedDeleted_EveryPathTrueAndWatchSetMatchesDisk(bool allEvents)
     {
