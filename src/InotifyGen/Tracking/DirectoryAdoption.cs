@@ -48,7 +48,9 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     {
         if (parent.ExcludeFilter?.IsExcluded(path) == true)
             return;
-        var child = manager.AddLike(path, parent, out var created);
+        var child = AddLike(path, parent, out var created, out var movedFrom);
+        if (movedFrom is not null)
+            Rebase(movedFrom, path);
         if (child is null)
         {
             if (RemovedLater(path))
@@ -81,6 +83,14 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         if (_missed.Count > 0)
             TakeMissed(path);
     }
+
+    /// <summary>
+    /// Watches a directory of the tree. When the kernel gives back the wd of a watch known elsewhere
+    /// (<paramref name="movedFrom"/>), the directory moved and the events saying so are still queued: the caller
+    /// <see cref="Rebase"/>s what was missed below its old place to the new one.
+    /// </summary>
+    public Watch? AddLike(string path, Watch like, out bool created, out string? movedFrom) =>
+        manager.AddLike(path, like, out created, out movedFrom);
 
     public void Expire(long position) => _synthesised.Expire(position);
 
@@ -137,9 +147,10 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
                     continue;
                 var bytes = FileNames.Encode(entry.Name);
                 Watch? sub = null;
+                string? movedFrom = null;
                 if (entry.IsDirectory && dir.AutoAdd)
                 {
-                    sub = manager.AddLike(path, dir, out var created);
+                    sub = AddLike(path, dir, out var created, out movedFrom);
                     if (sub is null && RemovedLater(path))
                         _missed.Add(path);
                     if (sub is not null && !created)
@@ -148,6 +159,8 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
                 _synthesised.Add(dir.Wd, bytes, expiry);
                 var mask = entry.IsDirectory ? EventMask.Create | EventMask.IsDir : EventMask.Create;
                 output.Emit(dir, mask, 0, bytes, entry.Name, flags: EventFlags.Synthetic);
+                if (movedFrom is not null)
+                    Rebase(movedFrom, path); // after its own IN_CREATE: parents are reported before what is below them
                 if (sub is not null)
                     pending.Push(sub);
             }

@@ -311,8 +311,18 @@ public sealed class WatchManager : IDisposable
 
     /// <summary>Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.</summary>
     internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked, out bool created,
-        EventMask kernelOnly = EventMask.None, bool? isDir = null)
+        EventMask kernelOnly = EventMask.None, bool? isDir = null) =>
+        Add(path, mask, handler, autoAdd, filter, tracked, out created, out _, kernelOnly, isDir);
+
+    /// <summary>
+    /// <see cref="Add(string, EventMask, ProcessEvent?, bool, ExcludeFilter?, bool, out bool, EventMask, bool?)"/>, also telling
+    /// where the watch was when the kernel gave back the wd of a watch known at another path: the directory moved
+    /// without our seeing it yet, and its sub-watches moved with it.
+    /// </summary>
+    private Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked,
+        out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir)
     {
+        movedFrom = null;
         lock (_gate)
         {
             ThrowIfClosed();
@@ -328,7 +338,10 @@ public sealed class WatchManager : IDisposable
                 // Same inode watched again (pyinotify replaces the settings and keeps the wd). A different path
                 // means the directory moved without our seeing it: its sub-watches moved with it.
                 if (existing.Path != path)
+                {
+                    movedFrom = existing.Path;
                     RemoveFromKernel(_table.Move(existing.Path, path));
+                }
                 existing.Mask = mask;
                 existing.Handler = handler;
                 existing.AutoAdd = autoAdd;
@@ -348,13 +361,15 @@ public sealed class WatchManager : IDisposable
     /// <summary>
     /// Watches a directory found by the tree bookkeeping with the settings of <paramref name="like"/>. Returns null
     /// when it is already gone or is no longer a directory (it raced with a delete or a move); logs other failures.
+    /// <paramref name="movedFrom"/> is where an existing watch of the same directory was (see Add).
     /// </summary>
-    internal Watch? AddLike(string path, Watch like, out bool created)
+    internal Watch? AddLike(string path, Watch like, out bool created, out string? movedFrom)
     {
         created = false;
+        movedFrom = null;
         try
         {
-            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, EventMask.OnlyDir, isDir: true);
+            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, out movedFrom, EventMask.OnlyDir, isDir: true);
         }
         catch (InotifyException e) when (e.Errno is Libc.ENOENT or Libc.ENOTDIR)
         {
