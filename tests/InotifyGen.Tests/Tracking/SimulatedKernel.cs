@@ -28,6 +28,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         public long Stamp;
         public int Wd;            // its watch in this instance, 0 for none
         public EventMask Mask;
+        public readonly List<(int Since, string? Path)> Paths = new(); // where it was from which History index on
     }
 
     private readonly record struct Queued(int Wd, EventMask Mask, uint Cookie, byte[] Name);
@@ -58,6 +59,30 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
 
     /// <summary>Every event queued so far, with the true path of its watch at the moment it was queued.</summary>
     public List<(int Wd, EventMask Mask, string Name, string? WatchPath)> History { get; } = new();
+
+    private readonly List<Inode?> _historyInodes = new();
+
+    /// <summary>
+    /// Every path the directory of History entry <paramref name="index"/> had from the moment the event was queued
+    /// until now (null when it left the tree), oldest first.
+    /// </summary>
+    public List<string?> PathsSince(int index)
+    {
+        var inode = _historyInodes[index];
+        if (inode is null)
+            return [History[index].WatchPath];
+        var paths = new List<string?>();
+        for (var k = 0; k < inode.Paths.Count; k++)
+        {
+            var next = k + 1 < inode.Paths.Count ? inode.Paths[k + 1].Since : int.MaxValue;
+            if (next > index)
+                paths.Add(inode.Paths[k].Path);
+        }
+        return paths;
+    }
+
+    /// <summary>The names the last listing of each path returned.</summary>
+    public Dictionary<string, HashSet<string>> LastListing { get; } = new(StringComparer.Ordinal);
 
     public int Fd => -1;
 
@@ -92,6 +117,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         source.Children.Remove(fromName);
         target.Children[toName] = inode;
         source.Stamp = target.Stamp = ++_stamp;
+        NotePaths(inode, PathOf(inode));
         var cookie = _nextCookie++;
         var dir = inode.IsDirectory ? EventMask.IsDir : 0;
         Emit(source, EventMask.MovedFrom | dir, cookie, fromName, inode);
@@ -177,7 +203,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         Hook("rm_watch", null);
         if (!_watches.Remove(wd, out var inode))
             return -Libc.EINVAL;
-        Queue(new Queued(wd, EventMask.Ignored, 0, []), PathOf(inode));
+        Queue(new Queued(wd, EventMask.Ignored, 0, []), PathOf(inode), inode);
         inode.Wd = 0;
         return 0;
     }
@@ -251,6 +277,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             if (parent is not null)
                 Emit(parent, m | EventMask.IsDir, 0, name, inode);
         }
+        LastListing[directory] = inode.Children.Keys.ToHashSet(StringComparer.Ordinal);
         return inode.Children.Select(c => new DirectoryEntry(c.Key, c.Value.IsDirectory)).ToList();
     }
 
@@ -287,6 +314,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             throw new InvalidOperationException($"{path} exists");
         var inode = new Inode(_nextInode++, isDirectory);
         parent.Children[name] = inode;
+        inode.Paths.Add((History.Count, path));
         parent.Stamp = ++_stamp;
         Emit(parent, EventMask.Create | (isDirectory ? EventMask.IsDir : 0), 0, name, inode);
         return inode;
@@ -299,29 +327,38 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             RemoveEntry(inode, child);
         parent.Children.Remove(name);
         parent.Stamp = ++_stamp;
+        inode.Paths.Add((History.Count, null));
         EmitSelf(inode, EventMask.DeleteSelf);
         if (inode.Wd != 0)
         {
-            Queue(new Queued(inode.Wd, EventMask.Ignored, 0, []), null);
+            Queue(new Queued(inode.Wd, EventMask.Ignored, 0, []), null, inode);
             _watches.Remove(inode.Wd);
             inode.Wd = 0;
         }
         Emit(parent, EventMask.Delete | (inode.IsDirectory ? EventMask.IsDir : 0), 0, name, inode);
     }
 
+    /// <summary>A directory moved: it and everything below it have new paths from now on.</summary>
+    private void NotePaths(Inode inode, string? path)
+    {
+        inode.Paths.Add((History.Count, path));
+        foreach (var (name, child) in inode.Children)
+            NotePaths(child, path is null ? null : PathText.Join(path, name));
+    }
+
     private void Emit(Inode directory, EventMask mask, uint cookie, string name, Inode subject)
     {
         if (directory.Wd != 0 && (directory.Mask & mask & EventMask.AllEvents) != 0)
-            Queue(new Queued(directory.Wd, mask, cookie, FileNames.Encode(name)), PathOf(directory));
+            Queue(new Queued(directory.Wd, mask, cookie, FileNames.Encode(name)), PathOf(directory), directory);
     }
 
     private void EmitSelf(Inode inode, EventMask mask)
     {
         if (inode.Wd != 0 && (inode.Mask & mask & EventMask.AllEvents) != 0)
-            Queue(new Queued(inode.Wd, mask, 0, []), PathOf(inode));
+            Queue(new Queued(inode.Wd, mask, 0, []), PathOf(inode), inode);
     }
 
-    private void Queue(Queued e, string? watchPath)
+    private void Queue(Queued e, string? watchPath, Inode? of = null)
     {
         if (_closed)
             return;
@@ -335,11 +372,13 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             {
                 _queue.AddLast(new Queued(-1, EventMask.QueueOverflow, 0, []));
                 History.Add((-1, EventMask.QueueOverflow, "", null));
+                _historyInodes.Add(null);
             }
             return;
         }
         _queue.AddLast(e);
         History.Add((e.Wd, e.Mask, FileNames.Decode(e.Name), watchPath));
+        _historyInodes.Add(of);
     }
 
     private string? PathOf(Inode target)

@@ -104,15 +104,15 @@ internal sealed class SimulatedTree : IDisposable
     {
         if (e.IsSynthetic)
         {
-            // Made from a listing that happened just now: it must describe the disk as it is.
-            if ((e.Mask & EventMask.Create) != 0 && !Kernel.Exists(e.PathName))
-                Violations.Add($"synthesised {e.MaskName} for {e.PathName}, which does not exist");
+            // Made from a listing: it must describe what the last listing of that directory found.
+            if ((e.Mask & EventMask.Create) != 0 && !(Kernel.LastListing.TryGetValue(e.Path, out var listed) && listed.Contains(e.Name)))
+                Violations.Add($"synthesised {e.MaskName} for {e.PathName}, which the last listing of {e.Path} did not find");
             return;
         }
         if (e.Watch is null)
             return;
-        // A kernel event: its watch's path must be where that directory was when the kernel queued the event, or where
-        // it is now (the table caught up with a move whose events are still queued: a listing found it by its inode).
+        // A kernel event: its watch's path must be one the directory really had, when the kernel queued the event or
+        // since (the table may be ahead of the queue: a listing found the directory at a newer place by its inode).
         var history = Kernel.History;
         for (var i = _historyCursor; i < history.Count; i++)
         {
@@ -120,8 +120,9 @@ internal sealed class SimulatedTree : IDisposable
             if (h.Wd != e.Wd || h.Mask != e.Mask || h.Name != e.Name)
                 continue;
             _historyCursor = i + 1;
-            if (h.WatchPath is not null && h.WatchPath != e.Path && Kernel.PathOf(e.Wd) != e.Path)
-                Violations.Add($"{e.MaskName} name '{e.Name}' delivered with path {e.Path}, but its directory was at {h.WatchPath} then");
+            var truePaths = Kernel.PathsSince(i);
+            if (h.WatchPath is not null && !truePaths.Contains(e.Path))
+                Violations.Add($"{e.MaskName} name '{e.Name}' delivered with path {e.Path}, but its directory was at {string.Join(", then ", truePaths)}");
             return;
         }
         Violations.Add($"{e.MaskName} {e.PathName} (wd {e.Wd}) was delivered but never queued after the last match");
