@@ -26,10 +26,18 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
             output.Emit(w, mask, cookie, name, nameText);
             return;
         }
+        // A listing already found it elsewhere in the tree (by its inode): it did not leave, it moved where no watch
+        // saw the arrival. Its watch moves there once the stream reaches that listing.
+        if (dirWatch is not null && adoption.IsRelocating(dirWatch))
+        {
+            output.Emit(w, mask, cookie, name, nameText);
+            adoption.Arrived(dirWatch);
+            return;
+        }
         output.Emit(w, mask, cookie, name, nameText, flags: EventFlags.MovedOut);
         // Gone from the tree: its watches would only report paths that are no longer true.
         if (isDir && w.Tracked)
-            manager.DetachTree(path, includeSelf: true);
+            manager.DetachTree(path, includeSelf: true, keep: adoption.IsRelocating);
         if (isDir)
             adoption.Drop(path);
     }
@@ -68,6 +76,9 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
 
     public void OnMoveSelf(Watch w, EventMask mask)
     {
+        // A move no IN_MOVED_FROM told of (or none paired), to where a listing already found it: it arrived.
+        if (!w.ExpectMoveSelf && adoption.IsRelocating(w))
+            adoption.Arrived(w);
         // Its move was paired inside the tree and the paths are already the new ones. A directory under a tracked
         // parent always had its move seen by that parent (moved out, it would be silent by now), even when a
         // listing found it at its new place before the move's own events were processed.

@@ -56,6 +56,7 @@ internal sealed class TreeTracker
             _overflow.OnOverflow(wd, mask);
             return;
         }
+        _adoption.Relocate(_queue.Position);
         var watch = _manager.WatchForEvent(wd);
         if (watch is null)
         {
@@ -83,6 +84,7 @@ internal sealed class TreeTracker
     public void EndBatch()
     {
         _adoption.Expire(_queue.Position);
+        _adoption.Relocate(_queue.Position);
         _overflow.RunPending();
     }
 

@@ -42,7 +42,8 @@ public class ModelTests(ITestOutputHelper output)
         {
             runs++;
             RunScenario(s);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithEndSize(60));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(
+            int.TryParse(Environment.GetEnvironmentVariable("INOTIFYGEN_MODEL_RUNS"), out var n) ? n : 300).WithEndSize(60));
         output.WriteLine($"{runs} scenarios passed");
     }
 

@@ -61,16 +61,22 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     public List<(int Wd, EventMask Mask, string Name, string? WatchPath)> History { get; } = new();
 
     private readonly List<Inode?> _historyInodes = new();
+    private readonly List<Inode?> _historySubjects = new();
 
     /// <summary>
     /// Every path the directory of History entry <paramref name="index"/> had from the moment the event was queued
     /// until now (null when it left the tree), oldest first.
     /// </summary>
-    public List<string?> PathsSince(int index)
+    public List<string?> PathsSince(int index) => PathsSince(_historyInodes[index], index, History[index].WatchPath);
+
+    /// <summary>Every path the entry an event of History entry <paramref name="index"/> names had from then until now.</summary>
+    public List<string?> EntryPathsSince(int index) =>
+        PathsSince(_historySubjects[index], index, History[index].WatchPath is { } w ? PathText.Join(w, History[index].Name) : null);
+
+    private static List<string?> PathsSince(Inode? inode, int index, string? fallback)
     {
-        var inode = _historyInodes[index];
         if (inode is null)
-            return [History[index].WatchPath];
+            return [fallback];
         var paths = new List<string?>();
         for (var k = 0; k < inode.Paths.Count; k++)
         {
@@ -117,10 +123,10 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         source.Children.Remove(fromName);
         target.Children[toName] = inode;
         source.Stamp = target.Stamp = ++_stamp;
-        NotePaths(inode, PathOf(inode));
         var cookie = _nextCookie++;
         var dir = inode.IsDirectory ? EventMask.IsDir : 0;
         Emit(source, EventMask.MovedFrom | dir, cookie, fromName, inode);
+        NotePaths(inode, PathOf(inode)); // the IN_MOVED_FROM still names the old place
         Emit(target, EventMask.MovedTo | dir, cookie, toName, inode);
         EmitSelf(inode, EventMask.MoveSelf);
     }
@@ -327,7 +333,6 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             RemoveEntry(inode, child);
         parent.Children.Remove(name);
         parent.Stamp = ++_stamp;
-        inode.Paths.Add((History.Count, null));
         EmitSelf(inode, EventMask.DeleteSelf);
         if (inode.Wd != 0)
         {
@@ -336,6 +341,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             inode.Wd = 0;
         }
         Emit(parent, EventMask.Delete | (inode.IsDirectory ? EventMask.IsDir : 0), 0, name, inode);
+        inode.Paths.Add((History.Count, null));
     }
 
     /// <summary>A directory moved: it and everything below it have new paths from now on.</summary>
@@ -349,7 +355,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     private void Emit(Inode directory, EventMask mask, uint cookie, string name, Inode subject)
     {
         if (directory.Wd != 0 && (directory.Mask & mask & EventMask.AllEvents) != 0)
-            Queue(new Queued(directory.Wd, mask, cookie, FileNames.Encode(name)), PathOf(directory), directory);
+            Queue(new Queued(directory.Wd, mask, cookie, FileNames.Encode(name)), PathOf(directory), directory, subject);
     }
 
     private void EmitSelf(Inode inode, EventMask mask)
@@ -358,7 +364,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             Queue(new Queued(inode.Wd, mask, 0, []), PathOf(inode), inode);
     }
 
-    private void Queue(Queued e, string? watchPath, Inode? of = null)
+    private void Queue(Queued e, string? watchPath, Inode? of = null, Inode? subject = null)
     {
         if (_closed)
             return;
@@ -373,12 +379,14 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
                 _queue.AddLast(new Queued(-1, EventMask.QueueOverflow, 0, []));
                 History.Add((-1, EventMask.QueueOverflow, "", null));
                 _historyInodes.Add(null);
+                _historySubjects.Add(null);
             }
             return;
         }
         _queue.AddLast(e);
         History.Add((e.Wd, e.Mask, FileNames.Decode(e.Name), watchPath));
         _historyInodes.Add(of);
+        _historySubjects.Add(subject ?? of);
     }
 
     private string? PathOf(Inode target)

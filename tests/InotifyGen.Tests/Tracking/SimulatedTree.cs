@@ -123,6 +123,11 @@ internal sealed class SimulatedTree : IDisposable
             var truePaths = Kernel.PathsSince(i);
             if (h.WatchPath is not null && !truePaths.Contains(e.Path))
                 Violations.Add($"{e.MaskName} name '{e.Name}' delivered with path {e.Path}, but its directory was at {string.Join(", then ", truePaths)}");
+            // And the entry it names must have been at that full path (a directory path from one moment and a name
+            // from another make a path nothing ever had).
+            var entryPaths = Kernel.EntryPathsSince(i);
+            if (h.WatchPath is not null && e.Name.Length > 0 && !entryPaths.Contains(e.PathName))
+                Violations.Add($"{e.MaskName} delivered for {e.PathName}, but the entry was at {string.Join(", then ", entryPaths.Select(p => p ?? "(gone)"))}");
             return;
         }
         Violations.Add($"{e.MaskName} {e.PathName} (wd {e.Wd}) was delivered but never queued after the last match");
