@@ -151,6 +151,20 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             return;
         var from = watch.Path;
         manager.RenameTree(from, to);
+        // The listing found only the top by its inode; below it, directories may have moved or gone while no watch
+        // of the tree saw it (their events, if any, named the old place, or were away). Each sub-watch is checked
+        // against the disk: the kernel gives back the same wd for the same directory, another one (or none) for
+        // a path that now holds something else.
+        foreach (var below in manager.WatchesUnder(to))
+        {
+            if (ReferenceEquals(below, watch) || below.IsRemoved || IsRelocating(below))
+                continue;
+            var now = AddLike(below.Path, below, out var created);
+            if (now is null || now.Wd != below.Wd)
+                manager.DetachTree(below.Path, includeSelf: true, keep: IsRelocating);
+            if (now is not null && created)
+                ReportContent(now);
+        }
         Rebase(from, to);
     }
 
