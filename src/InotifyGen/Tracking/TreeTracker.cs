@@ -84,18 +84,18 @@ internal sealed class TreeTracker
     public void EndBatch()
     {
         _adoption.Expire(_queue.Position);
-        _adoption.Relocate(_queue.Position, reached: true);
+        _adoption.Relocate(_queue.Position);
         _overflow.RunPending();
     }
 
-    private bool NeedsTracking(Watch watch, EventMask mask) =>
+    private static bool NeedsTracking(Watch watch, EventMask mask) =>
         (mask & (EventMask.MovedFrom | EventMask.MovedTo | EventMask.MoveSelf | EventMask.Ignored)) != 0
         || (watch.Tracked && (mask & (EventMask.Create | EventMask.Delete)) != 0)
-        || watch.Silent || _adoption.IsAway(watch);
+        || watch.Silent;
 
     private void Track(Watch w, EventMask mask, uint cookie, ReadOnlySpan<byte> name)
     {
-        if (w.Silent || _adoption.IsAway(w))
+        if (w.Silent)
         {
             if ((mask & EventMask.Ignored) != 0)
                 _manager.Forget(w);
