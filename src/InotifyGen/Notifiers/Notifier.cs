@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using InotifyGen.Diagnostics;
 using InotifyGen.Interop;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -92,6 +93,9 @@ public class Notifier : IDisposable
     /// <see cref="EventFlags.EventsLost"/> with the tree's path. Off by default (pyinotify does no rescan).
     /// </summary>
     public bool RescanOnOverflow { get; set; }
+
+    /// <summary>The <c>inotifygen.notifier</c> tag of this notifier's metrics (<see cref="InotifyMetrics"/>).</summary>
+    internal string MetricsKind { get; init; } = "notifier";
 
     /// <summary>True once <see cref="Stop"/> was called.</summary>
     public bool IsStopped => Volatile.Read(ref _stopRequested) != 0;
@@ -277,6 +281,7 @@ public class Notifier : IDisposable
                 if (!RawEventReader.TryRead(_queue.AsSpan(0, _tail), ref offset, out var wd, out var mask, out var cookie, out var name))
                     break;
                 _head = offset; // consumed before dispatch: a throwing handler does not see its event twice
+                InotifyMetrics.EventRead(MetricsKind); // metrics
                 if (_coalesce && IsDuplicate(wd, mask, cookie, name))
                     continue;
                 ProcessOne(wd, mask, cookie, name);
@@ -369,6 +374,7 @@ public class Notifier : IDisposable
     {
         if ((mask & EventMask.QueueOverflow) != 0)
         {
+            InotifyMetrics.Overflow(MetricsKind); // metrics
             _tree.OnOverflow(wd, mask);
             return;
         }
@@ -380,7 +386,10 @@ public class Notifier : IDisposable
             return;
         }
         if (_tree.IsSuperseded(_readTotal - (_tail - _head)))
+        {
+            if (IsWanted(watch, mask)) InotifyMetrics.EventsLost(MetricsKind); // metrics
             _tree.ProcessSuperseded(watch, mask, cookie, name);
+        }
         else if (TreeTracker.NeedsBookkeeping(watch, mask))
             _tree.Process(watch, mask, cookie, name);
         else if (IsWanted(watch, mask))
@@ -389,17 +398,22 @@ public class Notifier : IDisposable
 
     private void Invoke(ProcessEvent handler, in InotifyEvent e)
     {
+        var started = InotifyMetrics.DispatchStarting(); // metrics
         if (ExceptionPolicy == HandlerExceptionPolicy.Propagate)
         {
-            handler.Invoke(in e);
+            try { handler.Invoke(in e); }
+            catch (Exception) when (InotifyMetrics.HandlerFailed(MetricsKind)) { } // metrics: counts, never catches
+            InotifyMetrics.Dispatched(MetricsKind, started); // metrics
             return;
         }
         try
         {
             handler.Invoke(in e);
+            InotifyMetrics.Dispatched(MetricsKind, started); // metrics
         }
         catch (Exception ex)
         {
+            InotifyMetrics.HandlerFailed(MetricsKind); // metrics
             var text = e.ToString();
             Log.HandlerFailed(Logger, ex, text);
             HandlerFailed?.Invoke(this, new HandlerFailedEventArgs(ex, e.ToOwned()));

@@ -16,7 +16,11 @@ public sealed class ThreadedNotifier : Notifier
     /// <summary>Creates the notifier; see <see cref="Notifier"/> for the parameters. Call <see cref="Start"/> to begin.</summary>
     public ThreadedNotifier(WatchManager watchManager, ProcessEvent? defaultHandler = null, TimeSpan readFreq = default,
         int threshold = 0, TimeSpan? timeout = null, ILogger? logger = null)
-        : base(watchManager, defaultHandler, readFreq, threshold, timeout, logger) => StopOnCtrlC = false;
+        : base(watchManager, defaultHandler, readFreq, threshold, timeout, logger)
+    {
+        StopOnCtrlC = false;
+        MetricsKind = "threaded"; // metrics
+    }
 
     /// <summary>Raised on the notifier thread when an exception ends it.</summary>
     public event EventHandler<NotifierFaultedEventArgs>? Faulted;

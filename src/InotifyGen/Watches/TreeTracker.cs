@@ -369,6 +369,7 @@ internal sealed class TreeTracker
     /// <summary>After an overflow: make each tree's watches match the directories on disk again.</summary>
     private void Rescan()
     {
+        Diagnostics.InotifyMetrics.Rescan(_notifier.MetricsKind); // metrics
         var live = Manager.Watches.Values.Where(w => w.Tracked && w.IsDir && !w.Silent).ToList();
         var paths = live.Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
         var roots = live.Where(w => System.IO.Path.GetDirectoryName(w.Path) is not { } parent || !paths.Contains(parent))

@@ -35,6 +35,7 @@ public sealed class WatchManager : IDisposable
         if (fd < 0)
             throw InotifyErrors.ForInit(InotifyErrors.LastErrno);
         _handle = new FileDescriptorHandle(fd);
+        Diagnostics.InotifyMetrics.Opened(this); // metrics: inotifygen.watches
     }
 
     /// <summary>The exclude filter used when AddWatch is given none.</summary>
@@ -50,6 +51,12 @@ public sealed class WatchManager : IDisposable
     public bool IsClosed => _handle.IsClosed;
 
     internal FileDescriptorHandle Handle => _handle;
+
+    /// <summary>How many watches are live now (for the <c>inotifygen.watches</c> metric).</summary>
+    internal int LiveWatchCount
+    {
+        get { lock (_gate) return _byPath.Count; }
+    }
 
     /// <summary>The handler of the notifier reading this manager: it decides the mask when AddWatch gets neither mask nor handler.</summary>
     internal ProcessEvent? DefaultHandler { get; set; }
@@ -247,6 +254,7 @@ public sealed class WatchManager : IDisposable
             _byWd.Clear();
             _byPath.Clear();
         }
+        Diagnostics.InotifyMetrics.Closed(this); // metrics
         _handle.Dispose();
     }
 
