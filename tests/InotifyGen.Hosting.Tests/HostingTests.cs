@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace InotifyGen.Hosting.Tests;
 
@@ -68,6 +69,7 @@ public sealed class HostingTests
             builder.Services.AddInotify(i => i.AddHandler<SinkHandler>("Sink").AddHandler<OtherHandler>().BindConfiguration());
         }, logs);
         await host.StartAsync().WaitAsync(Deadline);
+        await host.Services.GetRequiredService<InotifyService>().WatchesReady.WaitAsync(Deadline); // the walk runs after start
         var sink = host.Services.GetRequiredService<EventSink>();
 
         File.WriteAllText(System.IO.Path.Combine(deep, "x.txt"), "1"); // recursive: the sub-sub-directory is watched
@@ -129,7 +131,7 @@ public sealed class HostingTests
 
     [Theory]
     [InlineData("Mask", "IN_CREATE|IN_CRAETE", "Inotify:Watches:0:Mask: 'IN_CRAETE' is not an event name")]
-    [InlineData("Recursive", "yes", "Inotify:Watches:0:Recursive: 'yes' is not true or false")]
+    [InlineData("Recursive", "yes", "'yes' at 'Inotify:Watches:0:Recursive'")]
     [InlineData("Handler", "Missing", "no inotify handler is registered as 'Missing'")]
     public async Task BadConfiguration_FailsTheStartWithTheKeyAndTheFix(string key, string value, string expected)
     {
@@ -143,8 +145,9 @@ public sealed class HostingTests
             });
             b.Services.AddInotify(i => i.AddHandler<SinkHandler>().BindConfiguration());
         });
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync().WaitAsync(Deadline));
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync().WaitAsync(Deadline));
         Assert.Contains(expected, e.Message);
+        Assert.Null(host.Services.GetRequiredService<InotifyService>().WatchManager); // validated before any inotify instance
     }
 
     [Fact]
