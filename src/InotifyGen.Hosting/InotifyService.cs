@@ -31,6 +31,7 @@ public sealed partial class InotifyService : BackgroundService
     private IDisposable? _reloads;
     private InotifyOptions? _started;
     private volatile Exception? _fault;
+    private volatile bool _stopping;
 
     /// <summary>Created by DI.</summary>
     public InotifyService(IServiceProvider services, IOptionsMonitor<InotifyOptions> options, ILoggerFactory? loggerFactory = null)
@@ -55,6 +56,9 @@ public sealed partial class InotifyService : BackgroundService
 
     /// <summary>Whether the notifier is running: started and neither stopped nor faulted.</summary>
     internal bool IsRunning => _notifier is { Completion.IsCompleted: false };
+
+    /// <summary>Test seam: awaited before each configured path is walked, to hold the walk while a test looks on.</summary>
+    internal Func<string, CancellationToken, Task>? WalkGate { get; set; }
 
     /// <summary>The kernel's queue overflows seen so far, with their times.</summary>
     internal OverflowRecorder? Overflows => _overflows;
@@ -122,10 +126,10 @@ public sealed partial class InotifyService : BackgroundService
         var run = _shared is null ? notifier.RunAsync(stoppingToken) : notifier.Completion.WaitAsync(stoppingToken);
         try
         {
-            await Task.Run(() => Walk(stoppingToken), stoppingToken).ConfigureAwait(false);
+            await Task.Run(() => WalkAsync(stoppingToken), stoppingToken).ConfigureAwait(false);
             _ready.TrySetResult();
         }
-        catch (Exception e) when (stoppingToken.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when ((_stopping || stoppingToken.IsCancellationRequested) && e is OperationCanceledException or ObjectDisposedException)
         {
             _ready.TrySetCanceled(stoppingToken); // stopped during the walk: it ends at the next directory
         }
@@ -153,6 +157,7 @@ public sealed partial class InotifyService : BackgroundService
     /// <summary>Stops dispatching and closes the inotify instance.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         _reloads?.Dispose();
         if (_shared is null)
             _notifier?.Stop(); // ends a walk in progress at once: its next AddWatch finds the instance closed
@@ -193,20 +198,22 @@ public sealed partial class InotifyService : BackgroundService
         }
     }
 
-    private void Walk(CancellationToken stoppingToken)
+    private async Task WalkAsync(CancellationToken stoppingToken)
     {
-        lock (_gate)
+        var options = _started!;
+        foreach (var (path, spec) in Specs(options))
         {
-            var options = _started!;
-            foreach (var (path, spec) in Specs(options))
+            if (WalkGate is { } gate)
+                await gate(path, stoppingToken).ConfigureAwait(false);
+            lock (_gate)
             {
                 stoppingToken.ThrowIfCancellationRequested();
                 if (spec.Recursive)
                     WatchManager!.AddWatch(path, spec.Mask, Handler(options, spec), recursive: true, spec.AutoAdd, quiet: true, excludeFilter: spec.Filter);
                 _applied[path] = spec;
             }
-            LogStarted(_logger, options.Watches.Count, WatchManager!.Watches.Count);
         }
+        LogStarted(_logger, options.Watches.Count, WatchManager!.Watches.Count);
     }
 
     /// <summary>

@@ -40,14 +40,14 @@ public static class InotifyConfigurationExtensions
             && Path.TrimEndingDirectorySeparator(r) == root)
             old.Dispose();
         var provider = new InotifyFileProvider(root);
-        builder.Configuration.SetFileProvider(provider); // for files added from here on
         foreach (var i in replaced)
         {
             var source = (FileConfigurationSource)sources[i];
             source.FileProvider = provider;
             source.ReloadOnChange = reloadOnChange;
-            sources[i] = source; // rebuilds its provider on the new file provider
         }
+        // For files added from here on; setting it also rebuilds every source, now on the new file provider.
+        builder.Configuration.SetFileProvider(provider);
         builder.Services.AddSingleton(_ => provider); // created by a factory, so disposed with the host
         return builder;
     }
