@@ -39,7 +39,7 @@ public static class InotifyConfigurationExtensions
         if (builder.Configuration.Properties.TryGetValue("FileProvider", out var shared) && shared is PhysicalFileProvider { Root: var r } old
             && Path.TrimEndingDirectorySeparator(r) == root)
             old.Dispose();
-        var provider = new InotifyFileProvider(root);
+        var provider = Create(root, waitForRelease: replaced.Count > 0);
         foreach (var i in replaced)
         {
             var source = (FileConfigurationSource)sources[i];
@@ -50,5 +50,26 @@ public static class InotifyConfigurationExtensions
         builder.Configuration.SetFileProvider(provider);
         builder.Services.AddSingleton(_ => provider); // created by a factory, so disposed with the host
         return builder;
+    }
+
+    /// <summary>
+    /// A FileSystemWatcher closes its inotify instance on its own thread, a moment after it is disposed: where the
+    /// instance limit is reached, wait for that (a few milliseconds; at most 2 s) rather than fail.
+    /// </summary>
+    private static InotifyFileProvider Create(string root, bool waitForRelease)
+    {
+        const int EMFILE = 24;
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (true)
+        {
+            try
+            {
+                return new InotifyFileProvider(root);
+            }
+            catch (InotifyException e) when (waitForRelease && e.Errno == EMFILE && DateTime.UtcNow < until)
+            {
+                Thread.Sleep(5);
+            }
+        }
     }
 }
