@@ -10,7 +10,7 @@ namespace InotifyGen.Diagnostics;
 /// <c>AddMeter("InotifyGen")</c>. Every call checks <see cref="Instrument.Enabled"/> first, so with nobody
 /// listening a measurement costs one field read and never allocates (the dispatch path stays allocation-free).
 /// </summary>
-/// <remarks>The instrument names and units are listed in docs/diagnostics.md; this file is their one definition.</remarks>
+/// <remarks>docs/hosting.md lists the instruments for users; this file is their one definition.</remarks>
 internal static class InotifyMetrics
 {
     /// <summary>The meter's name, the package's.</summary>
