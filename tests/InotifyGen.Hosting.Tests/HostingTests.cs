@@ -12,22 +12,11 @@ public sealed class HostingTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    private static IHost Build(Action<HostApplicationBuilder> configure, CapturingLoggerProvider? logs = null)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<EventSink>();
-        builder.Logging.ClearProviders();
-        if (logs is not null)
-            builder.Logging.AddProvider(logs);
-        configure(builder);
-        return builder.Build();
-    }
-
     [Fact]
     public async Task AddInotify_WatchInCode_DispatchesToAHandlerResolvedFromDi_AndStopsWithTheHost()
     {
         using var dir = new TempDir(tmpfs: true);
-        using var host = Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite)));
         await host.StartAsync().WaitAsync(Deadline);
 
         dir.WriteFile("report.csv");
@@ -53,7 +42,7 @@ public sealed class HostingTests
         var deep = dir.CreateDirectory("a/sub/deep");
         var b = dir.CreateDirectory("b");
         var logs = new CapturingLoggerProvider();
-        using var host = Build(builder =>
+        using var host = TestHost.Build(builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -96,7 +85,7 @@ public sealed class HostingTests
     {
         using var dir = new TempDir(tmpfs: true);
         var logs = new CapturingLoggerProvider();
-        using var host = Build(b =>
+        using var host = TestHost.Build(b =>
         {
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -119,7 +108,7 @@ public sealed class HostingTests
     {
         using var dir = new TempDir(tmpfs: true);
         var logs = new CapturingLoggerProvider();
-        using var host = Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite)), logs);
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite)), logs);
         await host.StartAsync().WaitAsync(Deadline);
         dir.WriteFile("throw");
         dir.WriteFile("after");
@@ -136,7 +125,7 @@ public sealed class HostingTests
     public async Task BadConfiguration_FailsTheStartWithTheKeyAndTheFix(string key, string value, string expected)
     {
         using var dir = new TempDir(tmpfs: true);
-        using var host = Build(b =>
+        using var host = TestHost.Build(b =>
         {
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -154,7 +143,7 @@ public sealed class HostingTests
     public async Task MissingPath_FailsTheStartNamingThePath()
     {
         using var dir = new TempDir(tmpfs: true);
-        using var host = Build(b => b.Services.AddInotify(i => i.Watch(dir["nope"], EventMask.Create)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch(dir["nope"], EventMask.Create)));
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync().WaitAsync(Deadline));
         Assert.Contains($"cannot watch '{dir["nope"]}': no such file or directory", e.Message);
     }
@@ -164,7 +153,7 @@ public sealed class HostingTests
     {
         using var dir = new TempDir(tmpfs: true);
         var pidPath = dir["run/app.pid"];
-        using var host = Build(b => b.Services.AddInotify(i => i.UsePidFile(pidPath).Watch<SinkHandler>(dir.Path, EventMask.Create)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.UsePidFile(pidPath).Watch<SinkHandler>(dir.Path, EventMask.Create)));
         await host.StartAsync().WaitAsync(Deadline);
         Assert.Equal(Environment.ProcessId, PidFile.ReadPid(pidPath));
         await host.StopAsync().WaitAsync(Deadline);
@@ -177,7 +166,7 @@ public sealed class HostingTests
         using var dir = new TempDir(tmpfs: true);
         var pidPath = dir["app.pid"];
         File.WriteAllText(pidPath, "1\n"); // init: always alive, started before any file
-        using var host = Build(b => b.Services.AddInotify(i => i.UsePidFile(pidPath).Watch<SinkHandler>(dir.Path, EventMask.Create)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.UsePidFile(pidPath).Watch<SinkHandler>(dir.Path, EventMask.Create)));
         var e = await Assert.ThrowsAsync<PidFileException>(() => host.StartAsync().WaitAsync(Deadline));
         Assert.Equal(1, e.OwnerPid);
         Assert.Equal(1, PidFile.ReadPid(pidPath));

@@ -13,17 +13,6 @@ public sealed class LifecycleTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
-    private static IHost Build(Action<HostApplicationBuilder> configure, CapturingLoggerProvider? logs = null)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<EventSink>();
-        builder.Logging.ClearProviders();
-        if (logs is not null)
-            builder.Logging.AddProvider(logs);
-        configure(builder);
-        return builder.Build();
-    }
-
     private static async Task Until(Func<bool> condition, string what)
     {
         var until = DateTime.UtcNow + Deadline;
@@ -38,7 +27,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task InvalidOptions_FailTheStart_WithEveryBadSettingNamedAndItsFix()
     {
-        using var host = Build(b =>
+        using var host = TestHost.Build(b =>
         {
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -66,7 +55,7 @@ public sealed class LifecycleTests
         for (var i = 0; i < 20; i++)
             dir.CreateDirectory($"d{i}/e");
         var gate = new TaskCompletionSource();
-        using var host = Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite, recursive: true)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite, recursive: true)));
         var service = host.Services.GetRequiredService<InotifyService>();
         var walkWaited = new TaskCompletionSource();
         service.WalkGate = async (_, token) =>
@@ -97,7 +86,7 @@ public sealed class LifecycleTests
         dir.CreateDirectory("first/sub");
         dir.CreateDirectory("second/sub");
         var secondReached = new TaskCompletionSource();
-        using var host = Build(b => b.Services.AddInotify(i => i
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i
             .Watch(first, EventMask.CloseWrite, recursive: true)
             .Watch(second, EventMask.CloseWrite, recursive: true)));
         var service = host.Services.GetRequiredService<InotifyService>();
@@ -128,7 +117,7 @@ public sealed class LifecycleTests
             for (var j = 0; j < 100; j++)
                 Directory.CreateDirectory(dir[$"d{i}/e{j}"]); // 10,101 directories
         var walking = new TaskCompletionSource();
-        using var host = Build(b => b.Services.AddInotify(i => i.Watch(dir.Path, EventMask.CloseWrite, recursive: true)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch(dir.Path, EventMask.CloseWrite, recursive: true)));
         var service = host.Services.GetRequiredService<InotifyService>();
         service.WalkGate = (_, _) => { walking.TrySetResult(); return Task.CompletedTask; };
 
@@ -151,7 +140,7 @@ public sealed class LifecycleTests
             for (var j = 0; j < 30; j++)
                 Directory.CreateDirectory(dir[$"d{i}/e{j}"]);
         var logs = new CapturingLoggerProvider();
-        using var host = Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite, recursive: true)), logs);
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite, recursive: true)), logs);
         await host.StartAsync().WaitAsync(Deadline);
         var service = host.Services.GetRequiredService<InotifyService>();
         await service.WatchesReady.WaitAsync(Deadline);
@@ -166,7 +155,7 @@ public sealed class LifecycleTests
     public async Task StartAsync_WithACancelledToken_LeavesNoInotifyInstance()
     {
         using var dir = new TempDir(tmpfs: true);
-        using var host = Build(b => b.Services.AddInotify(i => i.Watch(dir.Path, EventMask.Create)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch(dir.Path, EventMask.Create)));
         var service = host.Services.GetRequiredService<InotifyService>();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => service.StartAsync(new CancellationToken(canceled: true)));
         Assert.Null(service.WatchManager);
@@ -179,7 +168,7 @@ public sealed class LifecycleTests
         var a = dir.CreateDirectory("a");
         var b = dir.CreateDirectory("b");
         var logs = new CapturingLoggerProvider();
-        using var host = Build(builder =>
+        using var host = TestHost.Build(builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -252,7 +241,7 @@ public sealed class LifecycleTests
     {
         using var dir = new TempDir(tmpfs: true);
         dir.CreateDirectory("sub");
-        using var host = Build(b =>
+        using var host = TestHost.Build(b =>
         {
             b.Services.AddInotify(i => i.Watch(dir.Path, EventMask.Create, recursive: true));
             b.Services.AddHealthChecks()
@@ -278,7 +267,7 @@ public sealed class LifecycleTests
     public async Task HealthCheck_UnhealthyWhenTheNotifierDied()
     {
         using var dir = new TempDir(tmpfs: true);
-        using var host = Build(b =>
+        using var host = TestHost.Build(b =>
         {
             b.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
             b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite).Configure(o => o.ExceptionPolicy = HandlerExceptionPolicy.Propagate));
@@ -304,7 +293,7 @@ public sealed class LifecycleTests
     {
         using var dir = new TempDir(tmpfs: true);
         var handler = new GateHandler();
-        using var host = Build(b =>
+        using var host = TestHost.Build(b =>
         {
             b.Services.AddInotify(i => i.AddHandler("gate", _ => handler).Watch(dir.Path, EventMask.CloseWrite, handler: "gate"));
             b.Services.AddHealthChecks().AddInotify();
