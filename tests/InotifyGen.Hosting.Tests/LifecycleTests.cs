@@ -55,7 +55,11 @@ public sealed class LifecycleTests
         for (var i = 0; i < 20; i++)
             dir.CreateDirectory($"d{i}/e");
         var gate = new TaskCompletionSource();
-        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite, recursive: true)));
+        using var host = TestHost.Build(b =>
+        {
+            b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite, recursive: true));
+            b.Services.AddHealthChecks().AddInotify();
+        });
         var service = host.Services.GetRequiredService<InotifyService>();
         var walkWaited = new TaskCompletionSource();
         service.WalkGate = async (_, token) =>
@@ -70,6 +74,8 @@ public sealed class LifecycleTests
         Assert.Single(service.WatchManager!.Watches); // the top only, so far
         dir.WriteFile("top.txt");
         host.Services.GetRequiredService<EventSink>().WaitFor(x => x.Event.Name == "top.txt"); // dispatching already
+        var health = (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["inotify"];
+        Assert.Equal((HealthStatus.Degraded, "still walking the watched trees at start: 1 watches so far"), (health.Status, health.Description));
 
         var wm = service.WatchManager;
         await host.StopAsync().WaitAsync(Deadline); // the walk never ran: the stop does not wait for it
@@ -199,6 +205,36 @@ public sealed class LifecycleTests
         var sink = host.Services.GetRequiredService<EventSink>();
         Assert.Equal(EventMask.CloseWrite, sink.WaitFor(x => x.Event.Name == "in-b.txt").Event.EventType);
         Assert.Equal(EventMask.Create, sink.WaitFor(x => x.Event.Name == "in-a.txt").Event.EventType); // a's new mask
+        await host.StopAsync().WaitAsync(Deadline);
+    }
+
+    [Fact]
+    public async Task ConfigurationReload_ThatFailsValidation_LeavesTheWatchesAsTheyWere()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        var a = dir.CreateDirectory("a");
+        using var host = TestHost.Build(builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Inotify:Watches:0:Path"] = a,
+                ["Inotify:Watches:0:Mask"] = "IN_CLOSE_WRITE",
+                ["Inotify:Watches:0:Handler"] = nameof(SinkHandler),
+            });
+            builder.Services.AddInotify(i => i.AddHandler<SinkHandler>().BindConfiguration());
+        });
+        await host.StartAsync().WaitAsync(Deadline);
+        var service = host.Services.GetRequiredService<InotifyService>();
+        await service.WatchesReady.WaitAsync(Deadline);
+
+        var config = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+        config["Inotify:Watches:0:Mask"] = "IN_CLOSE_WRTIE";
+        var e = Assert.ThrowsAny<Exception>(config.Reload); // Options reports it to the reloader (dotnet/runtime#44381)
+        Assert.Contains("'IN_CLOSE_WRTIE' is not an event name", e.ToString());
+
+        Assert.NotNull(service.WatchManager!.GetWd(a));
+        File.WriteAllText(Path.Combine(a, "still.txt"), "x");
+        host.Services.GetRequiredService<EventSink>().WaitFor(x => x.Event.Name == "still.txt");
         await host.StopAsync().WaitAsync(Deadline);
     }
 
