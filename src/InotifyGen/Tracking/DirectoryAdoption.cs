@@ -15,6 +15,9 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     // them) are still queued. Read against the new path, those events would name places that never were: the table
     // moves each one only when the stream has passed the listing that found it.
     private readonly List<(Watch Watch, string To, long At)> _relocations = new();
+    // Watches of directories that left the tree and that a listing found back in it: until they are relocated, what
+    // happens to them happens outside the tree, and is not reported.
+    private readonly HashSet<Watch> _away = new();
 
     public void OnCreate(Watch w, EventMask mask, ReadOnlySpan<byte> name)
     {
@@ -55,8 +58,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         var child = AddLike(path, parent, out var created);
         if (child is null)
         {
-            if (RemovedLater(path))
-                _missed.Add(path);
+            Missed(path);
             return;
         }
         if (created) // else it was watched already, so its content was reported all along
@@ -112,8 +114,21 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
                 continue;
             _relocations.RemoveAt(i--);
             Move(watch, to);
+            if (_away.Count > 0)
+                foreach (var w in manager.WatchesUnder(watch.Path))
+                    _away.Remove(w);
         }
     }
+
+    /// <summary>A relocating directory left the tree: its watches report nothing until it is relocated.</summary>
+    public void Leave(Watch w)
+    {
+        foreach (var below in manager.WatchesUnder(w.Path))
+            _away.Add(below);
+    }
+
+    /// <summary>Whether <paramref name="w"/> is outside the tree until a listing's relocation brings it back.</summary>
+    public bool IsAway(Watch w) => _away.Count > 0 && _away.Contains(w);
 
     /// <summary>
     /// The IN_MOVED_FROM that took <paramref name="w"/> where a listing found it, with no partner (no watch saw the
@@ -136,6 +151,20 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             return;
         var from = watch.Path;
         manager.RenameTree(from, to);
+        // The listing found only the top by its inode; below it, directories may have moved or gone while no watch
+        // of the tree saw it (their events, if any, named the old place, or were away). Each sub-watch is checked
+        // against the disk: the kernel gives back the same wd for the same directory, another one (or none) for
+        // a path that now holds something else.
+        foreach (var below in manager.WatchesUnder(to))
+        {
+            if (ReferenceEquals(below, watch) || below.IsRemoved || IsRelocating(below))
+                continue;
+            var now = AddLike(below.Path, below, out var created);
+            if (now is null || now.Wd != below.Wd)
+                manager.DetachTree(below.Path, includeSelf: true, keep: IsRelocating);
+            if (now is not null && created)
+                ReportContent(now);
+        }
         Rebase(from, to);
     }
 
@@ -153,7 +182,16 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         _synthesised.Clear();
         _missed.Clear();
         Relocate(long.MaxValue, reached: true); // what a listing found is still true; only the queued past is lost
+        _away.Clear();
     }
+
+    /// <summary>
+    /// A directory that could not be watched: it is gone from its path, so an event after the one being processed
+    /// moves or removes it (or a directory above it). That event may not be queued yet: Linux looks a path up in
+    /// its new state a moment before a rename queues its events. So the path is kept until such an event takes it,
+    /// whatever the queue holds now.
+    /// </summary>
+    private void Missed(string path) => _missed.Add(path);
 
     /// <summary>Removes and returns the missed directories at or below <paramref name="path"/>, parents first.</summary>
     private List<string>? TakeMissed(string path)
@@ -204,8 +242,8 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
                 if (entry.IsDirectory && dir.AutoAdd)
                 {
                     sub = AddLike(path, dir, out var created);
-                    if (sub is null && RemovedLater(path))
-                        _missed.Add(path);
+                    if (sub is null)
+                        Missed(path);
                     if (sub is not null && !created)
                         sub = null; // already watched: its content is reported by its own watch
                 }

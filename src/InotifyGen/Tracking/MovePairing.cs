@@ -26,15 +26,14 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
             output.Emit(w, mask, cookie, name, nameText);
             return;
         }
-        // A listing already found it elsewhere in the tree (by its inode): it did not leave, it moved where no watch
-        // saw the arrival. Its watch moves there once the stream reaches that listing.
+        output.Emit(w, mask, cookie, name, nameText, flags: EventFlags.MovedOut);
+        // A listing already found it elsewhere in the tree (by its inode): it came back, by moves no watch saw. Until
+        // the stream reaches that listing its events happen outside the tree; then its watches move there.
         if (dirWatch is not null && adoption.IsRelocating(dirWatch))
         {
-            output.Emit(w, mask, cookie, name, nameText);
-            adoption.Arrived(dirWatch);
+            adoption.Leave(dirWatch);
             return;
         }
-        output.Emit(w, mask, cookie, name, nameText, flags: EventFlags.MovedOut);
         // Gone from the tree: its watches would only report paths that are no longer true.
         if (isDir && w.Tracked)
             manager.DetachTree(path, includeSelf: true, keep: adoption.IsRelocating);

@@ -47,6 +47,23 @@ public class ModelTests(ITestOutputHelper output)
         output.WriteLine($"{runs} scenarios passed");
     }
 
+    /// <summary>Scenarios this test once found, shrunk: each fails every time without its fix.</summary>
+    public static TheoryData<string> Regressions => new()
+    {
+        "423 False 16384 6,409,47,1 8,443,197,2 3,709,672,2 8,323,957,0 4,439,570,0 8,435,384,6 1,149,103,0",
+        "203 True 35 1,519,787,1 4,693,728,6 5,236,359,3 5,265,665,3 5,403,605,6",
+        "326 True 16 6,298,241,1 8,257,773,2 3,342,309,3 6,839,357,0 1,629,375,3 5,374,806,4 3,573,154,4 4,988,159,5 4,979,882,3 0,441,200,0 8,442,58,2",
+    };
+
+    [Theory]
+    [MemberData(nameof(Regressions))]
+    public void FoundOnce_PassesEveryTime(string scenario)
+    {
+        var parts = scenario.Split(' ');
+        var steps = parts[3..].Select(p => p.Split(',').Select(int.Parse).ToArray()).Select(a => (a[0], a[1], a[2], a[3])).ToArray();
+        RunScenario(new Scenario(int.Parse(parts[0]), bool.Parse(parts[1]), int.Parse(parts[2]), steps));
+    }
+
     internal static void RunScenario(Scenario s)
     {
         using var tree = new SimulatedTree(new NotifierOptions { RescanOnOverflow = s.Rescan });

@@ -90,6 +90,9 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     /// <summary>The names the last listing of each path returned.</summary>
     public Dictionary<string, HashSet<string>> LastListing { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every change made to the tree, for failure messages.</summary>
+    public List<string> Operations { get; } = new();
+
     public int Fd => -1;
 
     public bool IsClosed => _closed;
@@ -98,11 +101,16 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
 
     // ---- the tree, as a test changes it ----
 
-    public void Mkdir(string path) => Make(path, isDirectory: true);
+    public void Mkdir(string path)
+    {
+        Operations.Add($"mkdir {path}");
+        Make(path, isDirectory: true);
+    }
 
     /// <summary>Creates, writes and closes a file: IN_CREATE, IN_MODIFY, IN_CLOSE_WRITE on its directory.</summary>
     public void WriteFile(string path)
     {
+        Operations.Add($"write {path}");
         var inode = Make(path, isDirectory: false);
         var (parent, name) = Split(path);
         Emit(Resolve(parent)!, EventMask.Open, 0, name, inode);
@@ -113,6 +121,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     /// <summary>rename(2); the destination must not exist. IN_MOVED_FROM, IN_MOVED_TO, then IN_MOVE_SELF, as Linux queues them.</summary>
     public void Rename(string from, string to)
     {
+        Operations.Add($"mv {from} {to}");
         var (fromParent, fromName) = Split(from);
         var (toParent, toName) = Split(to);
         var source = Resolve(fromParent) ?? throw new InvalidOperationException($"no {fromParent}");
@@ -134,6 +143,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     /// <summary><c>rm -r</c>: children first; for each, IN_DELETE_SELF and IN_IGNORED on its own watch, then IN_DELETE on its parent.</summary>
     public void Remove(string path)
     {
+        Operations.Add($"rm {path}");
         var (parentPath, name) = Split(path);
         var parent = Resolve(parentPath) ?? throw new InvalidOperationException($"no {parentPath}");
         RemoveEntry(parent, name);

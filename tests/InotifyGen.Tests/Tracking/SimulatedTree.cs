@@ -79,12 +79,16 @@ internal sealed class SimulatedTree : IDisposable
         var live = WatchManager.Watches.Values.ToList();
         var watched = new SortedSet<string>(live.Select(w => w.Path), StringComparer.Ordinal);
         Assert.True(onDisk.SetEquals(watched),
-            $"not watched: [{string.Join(", ", onDisk.Except(watched))}]; watched but not on disk: [{string.Join(", ", watched.Except(onDisk))}]");
+            $"not watched: [{string.Join(", ", onDisk.Except(watched))}]; watched but not on disk: [{string.Join(", ", watched.Except(onDisk))}]\n"
+            + "delivered (without directory reads):\n" + string.Join("\n", Delivered.Where(l => !l.Contains("_NOWRITE") && !l.StartsWith("IN_OPEN") && !l.StartsWith("IN_ACCESS")))
+            + "\noperations:\n" + string.Join("\n", Kernel.Operations));
         foreach (var w in live)
             Assert.True(Kernel.WatchOn(w.Path) == w.Wd, $"{w.Path} is watched by wd {w.Wd}, but the kernel's watch on it is {Kernel.WatchOn(w.Path)}");
     }
 
-    public void AssertNoViolations() => Assert.True(Violations.Count == 0, string.Join("\n", Violations));
+    public void AssertNoViolations() => Assert.True(Violations.Count == 0, string.Join("\n", Violations)
+        + "\ndelivered (without directory reads):\n" + string.Join("\n", Delivered.Where(l => !l.Contains("_NOWRITE") && !l.StartsWith("IN_OPEN") && !l.StartsWith("IN_ACCESS")))
+        + "\noperations:\n" + string.Join("\n", Kernel.Operations));
 
     public void Dispose() => Notifier.Dispose();
 
