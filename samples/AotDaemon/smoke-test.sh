@@ -68,6 +68,18 @@ check "exit code after SIGTERM is 0 (got $code)" test "$code" -eq 0
 check "pid file removed at exit" test ! -e "$pidfile"
 check "shutdown was logged" grep -q "Stopped watching." "$logfile"
 
+# Where only one inotify instance is allowed (a user namespace's limit set to 1), the configuration reload and the
+# watches share it (UseInotifyFileProvider); a FileSystemWatcher-based reload would take it and fail the start.
+olog="$work/one-instance.log"; mkdir -p "$spool/one"
+unshare --user --map-root-user sh -c 'echo 1 > /proc/sys/user/max_inotify_instances && exec "$0" "$@"' \
+  "$bin" "--Inotify:Watches:0:Path=$spool/one" >"$olog" 2>&1 &
+opid=$!
+check "with one inotify instance allowed, the daemon starts watching" wait_for 10 grep -q "Watching:" "$olog"
+echo data > "$spool/one/f.txt"
+check "with one inotify instance allowed, CLOSE_WRITE is logged" wait_for 10 grep -q "CLOSE_WRITE $spool/one/f.txt" "$olog"
+kill -TERM "$opid" 2>/dev/null || true
+wait "$opid" 2>/dev/null || true
+
 # --daemon: the program re-executes itself in a new session and the launcher exits once the pid file is written.
 dlog="$work/daemon.log"
 set +e

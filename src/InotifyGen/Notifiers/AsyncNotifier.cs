@@ -68,7 +68,7 @@ public sealed class AsyncNotifier : IDisposable, IAsyncDisposable
         _options = options ?? new AsyncNotifierOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Capacity, 1, nameof(options));
         _router = new Router(this, defaultHandler);
-        _notifier = new Notifier(watchManager, _router, _options, logger) { StopOnCtrlC = false };
+        _notifier = new Notifier(watchManager, _router, _options, logger) { StopOnCtrlC = false, MetricsKind = "async" };
         if (defaultHandler is not null && ReferenceEquals(defaultHandler.Logger, NullLogger.Instance))
             defaultHandler.Logger = _notifier.Logger;
     }
@@ -226,6 +226,7 @@ public sealed class AsyncNotifier : IDisposable, IAsyncDisposable
             if (channel.Reader.Count >= _options.Capacity)
             {
                 Interlocked.Increment(ref _dropped);
+                Diagnostics.InotifyMetrics.EventsLost("async"); // metrics
                 if (!_gapMarked)
                     _gapMarked = channel.Writer.TryWrite(OverflowMarker());
                 return;

@@ -71,6 +71,13 @@ public class Notifier : IDisposable
     /// <summary>The watch manager this notifier reads.</summary>
     public WatchManager WatchManager { get; }
 
+    /// <summary>The <c>inotifygen.notifier</c> tag of this notifier's metrics (<see cref="Diagnostics.InotifyMetrics"/>).</summary>
+    internal string MetricsKind
+    {
+        get => _dispatcher.MetricsKind;
+        init => _dispatcher.MetricsKind = value;
+    }
+
     /// <summary>The handler for events of watches that have none of their own.</summary>
     public ProcessEvent DefaultHandler { get; }
 
@@ -166,6 +173,7 @@ public class Notifier : IDisposable
         {
             while (!_queue.IsStopping && _queue.TryTake(out var wd, out var mask, out var cookie, out var name))
             {
+                Diagnostics.InotifyMetrics.EventRead(MetricsKind); // metrics
                 if (_dispatcher.IsDuplicate(wd, mask, cookie, name))
                     continue;
                 _tree.Route(wd, mask, cookie, name);

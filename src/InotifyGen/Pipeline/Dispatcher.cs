@@ -1,3 +1,4 @@
+using InotifyGen.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace InotifyGen;
@@ -13,6 +14,9 @@ internal sealed class Dispatcher(ProcessEvent defaultHandler, ILogger logger, ob
     public ProcessEvent DefaultHandler { get; } = defaultHandler;
 
     public HandlerExceptionPolicy ExceptionPolicy { get; set; } = HandlerExceptionPolicy.Propagate;
+
+    /// <summary>The <c>inotifygen.notifier</c> tag of the metrics: <c>notifier</c>, <c>threaded</c> or <c>async</c>.</summary>
+    public string MetricsKind { get; set; } = "notifier";
 
     /// <summary>pyinotify's <c>coalesce_events</c>: duplicates (same wd, mask, cookie and name) within a batch are dropped.</summary>
     public bool Coalesce { get; set; }
@@ -57,17 +61,22 @@ internal sealed class Dispatcher(ProcessEvent defaultHandler, ILogger logger, ob
 
     private void Invoke(ProcessEvent handler, in InotifyEvent e)
     {
+        var started = InotifyMetrics.DispatchStarting(); // metrics
         if (ExceptionPolicy == HandlerExceptionPolicy.Propagate)
         {
-            handler.Invoke(in e);
+            try { handler.Invoke(in e); }
+            catch (Exception) when (InotifyMetrics.HandlerFailed(MetricsKind)) { } // metrics: counts, never catches
+            InotifyMetrics.Dispatched(MetricsKind, started); // metrics
             return;
         }
         try
         {
             handler.Invoke(in e);
+            InotifyMetrics.Dispatched(MetricsKind, started); // metrics
         }
         catch (Exception ex)
         {
+            InotifyMetrics.HandlerFailed(MetricsKind); // metrics
             Log.HandlerFailed(logger, ex, e.ToString());
             HandlerFailed?.Invoke(sender, new HandlerFailedEventArgs(ex, e.ToOwned()));
         }

@@ -66,6 +66,7 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
     /// <summary>Makes each tree's watches match the directories on disk again.</summary>
     private void Rescan()
     {
+        Diagnostics.InotifyMetrics.Rescan(output.Dispatcher.MetricsKind); // metrics
         var live = manager.Watches.Values.Where(w => w.Tracked && w.IsDir).ToList();
         var paths = live.Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
         var roots = live.Where(w => PathText.Parent(w.Path) is not { } parent || !paths.Contains(parent))

@@ -53,6 +53,7 @@ internal sealed class TreeTracker
     {
         if ((mask & EventMask.QueueOverflow) != 0)
         {
+            Diagnostics.InotifyMetrics.Overflow(_output.Dispatcher.MetricsKind); // metrics
             _overflow.OnOverflow(wd, mask);
             return;
         }
@@ -70,6 +71,7 @@ internal sealed class TreeTracker
         if (superseded)
         {
             // Queued before a rescan caught up: it updates the bookkeeping, but the per-tree EventsLost stands for it.
+            Diagnostics.InotifyMetrics.EventsLost(_output.Dispatcher.MetricsKind); // metrics
             _output.Suppressed = true;
             try { Track(watch, mask, cookie, name); }
             finally { _output.Suppressed = false; }

@@ -34,6 +34,13 @@ public sealed class WatchManager : IDisposable
         Time = time;
         ExcludeFilter = excludeFilter;
         Logger = logger ?? NullLogger.Instance;
+        Diagnostics.InotifyMetrics.Opened(this); // metrics: inotifygen.watches
+    }
+
+    /// <summary>How many watches are live now (for the <c>inotifygen.watches</c> metric).</summary>
+    internal int LiveWatchCount
+    {
+        get { lock (_gate) return _table.LiveCount; }
     }
 
     /// <summary>The exclude filter used when AddWatch is given none.</summary>
@@ -249,6 +256,7 @@ public sealed class WatchManager : IDisposable
     {
         lock (_gate)
             _table.Clear();
+        Diagnostics.InotifyMetrics.Closed(this); // metrics
         _kernel.Dispose();
     }
 
