@@ -28,9 +28,9 @@ public sealed class ExitCodeTests
         [
             "-v, --verbose", "-r, --recursive", "-a, --auto-add, --auto_add", "-g, --glob", "-e, --event, --events-list <EVENT[,...]>",
             "-s, --stats", "-V, --version", "-f, --raw-format", "-c, --command <CMD>", "--json", "--csv", "--format <FMT>",
-            "--timefmt <FMT>", "-m, --monitor", "-1, --once", "-t, --timeout <SEC>", "--exclude <REGEX>", "--excludei <REGEX>",
+            "--timefmt <FMT>", "-0, --null, --print0", "-m, --monitor", "-1, --once", "-t, --timeout <SEC>", "--exclude <REGEX>", "--excludei <REGEX>",
             "--include <REGEX>", "--includei <REGEX>", "--fromfile <FILE>", "-o, --outfile <FILE>", "-q, --quiet",
-            "-d, --daemon", "--pid-file <FILE>", "--force-kill", "--stdout <FILE>", "--stderr <FILE>", "-?, -h, --help",
+            "--rescan-on-overflow", "-d, --daemon", "--pid-file <FILE>", "--force-kill", "--stdout <FILE>", "--stderr <FILE>", "-?, -h, --help",
         ];
         foreach (var option in options)
         {
@@ -59,6 +59,7 @@ public sealed class ExitCodeTests
     [InlineData(new[] { "--json", "--csv" }, "inotifygen: error: --json, --csv and --format cannot be combined; choose one output format")]
     [InlineData(new[] { "--exclude", "(" }, null)]
     [InlineData(new[] { "--pid-file", "/tmp/x.pid" }, "inotifygen: error: --pid-file only applies with --daemon; add --daemon or drop --pid-file")]
+    [InlineData(new[] { "--rescan-on-overflow", "/tmp" }, "inotifygen: error: --rescan-on-overflow rescans -r and -a trees; add -r (or -a), or drop --rescan-on-overflow")]
     [InlineData(new[] { "-e", "IN_ISDIR" }, "inotifygen: error: -e lists only flags and no event; add at least one event, e.g. -e IN_CREATE")]
     public void UsageErrors_AreOneLineAndExitTwo(string[] args, string? expected)
     {

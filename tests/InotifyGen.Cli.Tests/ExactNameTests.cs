@@ -1,0 +1,185 @@
+using System.Text;
+using System.Text.Json;
+using InotifyGen.Cli.Tests.Support;
+using InotifyGen.Tests.Support;
+using static InotifyGen.Cli.Tests.Support.ByteNames;
+
+namespace InotifyGen.Cli.Tests;
+
+/// <summary>
+/// Names a line-based, UTF-8-decoding printer would garble: every output format, ended by a newline or (-0) by NUL,
+/// gives back their exact bytes. The raw formats write the bytes as they are; --json adds *_b64 fields.
+/// </summary>
+public sealed class ExactNameTests
+{
+    /// <summary>A newline, a quote, a backslash, a tab, a comma, and two names that differ only in a byte that is not UTF-8.</summary>
+    private static readonly byte[][] Names =
+    [
+        Utf8("nl\nx"), Utf8("q\"x"), Utf8("bs\\x"), Utf8("tab\tx"), Utf8("c,x"),
+        [(byte)'x', 0xFF, (byte)'y'], [(byte)'x', 0xFE, (byte)'y'],
+    ];
+
+    private static bool IsUtf8(byte[] b) => System.Text.Unicode.Utf8.IsValid(b);
+
+    private static CliProcess Watch(string? end, params string[] args) =>
+        CliProcess.StartWatching((end is null ? args : args.Prepend(end)).ToArray());
+
+    private static void CreateAll(string dir)
+    {
+        foreach (var name in Names)
+            ByteNames.Create(dir, name);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("-0")]
+    public void Raw_NamesAreWrittenAsTheirBytes(string? end)
+    {
+        using var dir = new TempDir();
+        var d = dir.Path;
+        using var cli = Watch(end, "-f", "-e", "IN_CREATE", d);
+
+        CreateAll(d);
+
+        var terminator = end is null ? (byte)'\n' : (byte)0;
+        var expected = Concat(Names.Select(n => Concat(
+            Utf8("<Event dir=False mask=0x100 maskname=IN_CREATE name="), n, Utf8($" path={d} pathname={d}/"), n, Utf8(" wd=1 >"), [terminator])).ToArray());
+        var output = cli.WaitForStdoutBytes(b => b.Length >= expected.Length);
+        Assert.Equal(expected, output);
+        if (end is null)
+            return;
+        // Split at NUL and read back: the name stands between " name=" and " path=".
+        var names = Records(output, 0).Select(r =>
+        {
+            var from = IndexOf(r, Utf8(" name=")) + 6;
+            return r[from..IndexOf(r, Utf8($" path={d} "))];
+        });
+        Assert.Equal(Names, names);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("--print0")]
+    public void Format_NamesAreWrittenAsTheirBytes(string? end)
+    {
+        using var dir = new TempDir();
+        var d = dir.Path;
+        using var cli = Watch(end, "--format", "%w|%f|%e", "-e", "IN_CREATE", d);
+
+        CreateAll(d);
+
+        var terminator = end is null ? (byte)'\n' : (byte)0;
+        var expected = Concat(Names.Select(n => Concat(Utf8($"{d}/|"), n, Utf8("|CREATE"), [terminator])).ToArray());
+        var output = cli.WaitForStdoutBytes(b => b.Length >= expected.Length);
+        Assert.Equal(expected, output);
+        if (end is not null)
+            Assert.Equal(Names, Records(output, 0).Select(r => r[(d.Length + 2)..^"|CREATE".Length]));
+    }
+
+    [Fact]
+    public void Format_FileNameWithNull_GivesXargsTheExactNames()
+    {
+        using var dir = new TempDir();
+        using var cli = Watch("--null", "--format", "%f", "-e", "IN_CREATE", dir.Path);
+
+        CreateAll(dir.Path);
+
+        var output = cli.WaitForStdoutBytes(b => Records(b, 0).Count >= Names.Length);
+        Assert.Equal(Names, Records(output, 0));
+        Assert.Equal(0, output[^1]);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("-0")]
+    public void Json_EveryNameParsesBackToItsBytes(string? end)
+    {
+        using var dir = new TempDir();
+        var d = dir.Path;
+        using var cli = Watch(end, "--json", "-e", "IN_CREATE", d);
+
+        CreateAll(d);
+
+        var terminator = end is null ? (byte)'\n' : (byte)0;
+        var output = cli.WaitForStdoutBytes(b => Records(b, terminator).Count >= Names.Length);
+        Assert.True(IsUtf8(output), "--json output must be valid UTF-8");
+        var records = Records(output, terminator);
+        Assert.Equal(Names.Length, records.Count);
+        for (var i = 0; i < Names.Length; i++)
+        {
+            var name = Names[i];
+            using var doc = JsonDocument.Parse(records[i]); // strict: rejects invalid UTF-8 and raw control characters
+            var o = doc.RootElement;
+            Assert.Equal(name, Exact(o, "name"));
+            Assert.Equal(Concat(Utf8(d + "/"), name), Exact(o, "pathname"));
+            Assert.Equal(Utf8(d), Exact(o, "path"));
+            // The base64 copies appear exactly when the text cannot be exact, and the text stays readable.
+            Assert.Equal(!IsUtf8(name), o.TryGetProperty("name_b64", out _));
+            Assert.Equal(!IsUtf8(name), o.TryGetProperty("pathname_b64", out _));
+            Assert.False(o.TryGetProperty("path_b64", out _));
+            Assert.Equal(Encoding.UTF8.GetString(name), o.GetProperty("name").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("-0")]
+    public void Csv_EveryNameParsesBackToItsBytes(string? end)
+    {
+        using var dir = new TempDir();
+        var d = dir.Path;
+        using var cli = Watch(end, "--csv", "-e", "IN_CREATE", d);
+
+        CreateAll(d);
+
+        var terminator = end is null ? (byte)'\n' : (byte)0;
+        var output = cli.WaitForStdoutBytes(b => ParseCsv(b, terminator).Count >= Names.Length);
+        var records = ParseCsv(output, terminator);
+        Assert.Equal(Names.Length, records.Count);
+        for (var i = 0; i < Names.Length; i++)
+            Assert.Equal([Utf8(d + "/"), Utf8("CREATE"), Names[i]], records[i]);
+        // inotifywait's quoting: only a field with a comma, quote or line break is quoted, a quote doubled inside.
+        Assert.True(IndexOf(output, Concat(Utf8($"{d}/,CREATE,"), Names[5], [terminator])) >= 0);
+        Assert.True(IndexOf(output, Concat(Utf8($"{d}/,CREATE,\"q\"\"x\""), [terminator])) >= 0);
+    }
+
+    [Fact]
+    public void Json_MovedSourceThatIsNotUtf8_KeepsItsBytes()
+    {
+        using var dir = new TempDir();
+        var d = dir.Path;
+        var source = Names[5];
+        ByteNames.Create(d, source);
+        using var cli = Watch(null, "--json", "-e", "IN_MOVED_FROM,IN_MOVED_TO", d);
+
+        ByteNames.Rename(d, source, Utf8("moved"));
+
+        var records = Records(cli.WaitForStdoutBytes(b => Records(b, (byte)'\n').Count >= 2), (byte)'\n');
+        using var to = JsonDocument.Parse(records[1]);
+        Assert.Equal("IN_MOVED_TO", to.RootElement.GetProperty("maskname").GetString());
+        Assert.Equal(Concat(Utf8(d + "/"), source), Exact(to.RootElement, "src_pathname"));
+    }
+
+    [Fact]
+    public void Command_GetsTheBatchAsBytes()
+    {
+        using var dir = new TempDir();
+        var watched = dir.CreateDirectory("w");
+        var got = dir["stdin-of-command"];
+        using var cli = Watch("-0", "--format", "%f", "-e", "IN_CREATE", "-c", $"cat >> '{got}'", watched);
+
+        CreateAll(watched);
+
+        var expected = Concat(Names.Select(n => Concat(n, [0])).ToArray());
+        cli.WaitForStdoutBytes(b => b.Length >= expected.Length);
+        // The command runs after its batch is printed: wait for its file.
+        Assert.Equal(expected, CliProcess.WaitForFile(got, b => b.Length >= expected.Length));
+    }
+
+    /// <summary>A name or path from a --json object: the *_b64 bytes when present, else the text's UTF-8.</summary>
+    private static byte[] Exact(JsonElement o, string field) =>
+        o.TryGetProperty(field + "_b64", out var b64) ? b64.GetBytesFromBase64() : Utf8(o.GetProperty(field).GetString()!);
+
+    private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
+
+}
