@@ -99,7 +99,7 @@ internal sealed class Watcher
         }
         catch (OutputWriteException e)
         {
-            throw new RuntimeFailureException($"{e.Message}; events from then on are not reported");
+            throw new RuntimeFailureException($"{e.Message}; watching stopped");
         }
         return _exitCode;
     }

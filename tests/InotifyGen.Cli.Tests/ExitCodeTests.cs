@@ -198,6 +198,23 @@ public sealed class BrokenPipeTests
         Assert.StartsWith("<Event dir=False mask=0x100 maskname=IN_CREATE name=f", shell.Stdout[0]);
         Assert.Equal("rc=0", shell.Stdout[1]);
     }
+
+    [Fact]
+    public void WriteFailure_IsOneLineAndExitOne()
+    {
+        using var dir = new TempDir();
+        // /dev/full fails every write with ENOSPC.
+        using var shell = CliProcess.StartProgram("/bin/sh", "-c",
+            $"exec {CliProcess.ShellQuote(CliProcess.CliPath)} -e IN_CREATE {CliProcess.ShellQuote(dir.Path)} > /dev/full");
+        shell.WaitForStderr(l => l == "Watches established.");
+
+        File.WriteAllText(dir["f"], "x");
+        shell.WaitForExit();
+
+        Assert.Equal(1, shell.ExitCode);
+        Assert.Equal(["Setting up watches.", "Watches established.", "inotifygen: error: cannot write events to stdout: No space left on device; watching stopped"],
+            shell.Stderr);
+    }
 }
 
 /// <summary>A fact that is skipped when this machine cannot create user namespaces (unshare -U -r).</summary>
