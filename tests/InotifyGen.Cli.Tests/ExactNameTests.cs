@@ -24,36 +24,39 @@ public sealed class ExactNameTests
     private static CliProcess Watch(string? end, params string[] args) =>
         CliProcess.StartWatching((end is null ? args : args.Prepend(end)).ToArray());
 
-    private static void CreateAll(string dir)
+    /// <summary>
+    /// Watches a fresh directory for IN_CREATE with <paramref name="options"/> (and <paramref name="end"/>, -0 or a
+    /// synonym, unless null), creates every one of <see cref="Names"/> in it, and returns the directory, the record
+    /// terminator and stdout once <paramref name="complete"/>(stdout, terminator, directory) says it is all there.
+    /// </summary>
+    private static (string Dir, byte End, byte[] Output) Capture(string? end, Func<byte[], byte, string, bool> complete, params string[] options)
     {
+        using var dir = new TempDir();
+        using var cli = Watch(end, [.. options, "-e", "IN_CREATE", dir.Path]);
         foreach (var name in Names)
-            ByteNames.Create(dir, name);
+            ByteNames.Create(dir.Path, name);
+        var terminator = end is null ? (byte)'\n' : (byte)0;
+        return (dir.Path, terminator, cli.WaitForStdoutBytes(b => complete(b, terminator, dir.Path)));
     }
+
+    private static byte[] RawLines(string d, byte end) => Concat(Names.Select(n => Concat(
+        Utf8("<Event dir=False mask=0x100 maskname=IN_CREATE name="), n, Utf8($" path={d} pathname={d}/"), n, Utf8(" wd=1 >"), [end])).ToArray());
+
+    private static byte[] FormatLines(string d, byte end) =>
+        Concat(Names.Select(n => Concat(Utf8($"{d}/|"), n, Utf8("|CREATE"), [end])).ToArray());
 
     [Theory]
     [InlineData(null)]
     [InlineData("-0")]
     public void Raw_NamesAreWrittenAsTheirBytes(string? end)
     {
-        using var dir = new TempDir();
-        var d = dir.Path;
-        using var cli = Watch(end, "-f", "-e", "IN_CREATE", d);
+        var (d, terminator, output) = Capture(end, (b, t, d) => b.Length >= RawLines(d, t).Length, "-f");
 
-        CreateAll(d);
-
-        var terminator = end is null ? (byte)'\n' : (byte)0;
-        var expected = Concat(Names.Select(n => Concat(
-            Utf8("<Event dir=False mask=0x100 maskname=IN_CREATE name="), n, Utf8($" path={d} pathname={d}/"), n, Utf8(" wd=1 >"), [terminator])).ToArray());
-        var output = cli.WaitForStdoutBytes(b => b.Length >= expected.Length);
-        Assert.Equal(expected, output);
+        Assert.Equal(RawLines(d, terminator), output);
         if (end is null)
             return;
         // Split at NUL and read back: the name stands between " name=" and " path=".
-        var names = Records(output, 0).Select(r =>
-        {
-            var from = IndexOf(r, Utf8(" name=")) + 6;
-            return r[from..IndexOf(r, Utf8($" path={d} "))];
-        });
+        var names = Records(output, 0).Select(r => r[(IndexOf(r, Utf8(" name=")) + 6)..IndexOf(r, Utf8($" path={d} "))]);
         Assert.Equal(Names, names);
     }
 
@@ -62,16 +65,9 @@ public sealed class ExactNameTests
     [InlineData("--print0")]
     public void Format_NamesAreWrittenAsTheirBytes(string? end)
     {
-        using var dir = new TempDir();
-        var d = dir.Path;
-        using var cli = Watch(end, "--format", "%w|%f|%e", "-e", "IN_CREATE", d);
+        var (d, terminator, output) = Capture(end, (b, t, d) => b.Length >= FormatLines(d, t).Length, "--format", "%w|%f|%e");
 
-        CreateAll(d);
-
-        var terminator = end is null ? (byte)'\n' : (byte)0;
-        var expected = Concat(Names.Select(n => Concat(Utf8($"{d}/|"), n, Utf8("|CREATE"), [terminator])).ToArray());
-        var output = cli.WaitForStdoutBytes(b => b.Length >= expected.Length);
-        Assert.Equal(expected, output);
+        Assert.Equal(FormatLines(d, terminator), output);
         if (end is not null)
             Assert.Equal(Names, Records(output, 0).Select(r => r[(d.Length + 2)..^"|CREATE".Length]));
     }
@@ -79,12 +75,8 @@ public sealed class ExactNameTests
     [Fact]
     public void Format_FileNameWithNull_GivesXargsTheExactNames()
     {
-        using var dir = new TempDir();
-        using var cli = Watch("--null", "--format", "%f", "-e", "IN_CREATE", dir.Path);
+        var (_, _, output) = Capture("--null", (b, t, _) => Records(b, t).Count >= Names.Length, "--format", "%f");
 
-        CreateAll(dir.Path);
-
-        var output = cli.WaitForStdoutBytes(b => Records(b, 0).Count >= Names.Length);
         Assert.Equal(Names, Records(output, 0));
         Assert.Equal(0, output[^1]);
     }
@@ -94,14 +86,8 @@ public sealed class ExactNameTests
     [InlineData("-0")]
     public void Json_EveryNameParsesBackToItsBytes(string? end)
     {
-        using var dir = new TempDir();
-        var d = dir.Path;
-        using var cli = Watch(end, "--json", "-e", "IN_CREATE", d);
+        var (d, terminator, output) = Capture(end, (b, t, _) => Records(b, t).Count >= Names.Length, "--json");
 
-        CreateAll(d);
-
-        var terminator = end is null ? (byte)'\n' : (byte)0;
-        var output = cli.WaitForStdoutBytes(b => Records(b, terminator).Count >= Names.Length);
         Assert.True(IsUtf8(output), "--json output must be valid UTF-8");
         var records = Records(output, terminator);
         Assert.Equal(Names.Length, records.Count);
@@ -126,14 +112,8 @@ public sealed class ExactNameTests
     [InlineData("-0")]
     public void Csv_EveryNameParsesBackToItsBytes(string? end)
     {
-        using var dir = new TempDir();
-        var d = dir.Path;
-        using var cli = Watch(end, "--csv", "-e", "IN_CREATE", d);
+        var (d, terminator, output) = Capture(end, (b, t, _) => ParseCsv(b, t).Count >= Names.Length, "--csv");
 
-        CreateAll(d);
-
-        var terminator = end is null ? (byte)'\n' : (byte)0;
-        var output = cli.WaitForStdoutBytes(b => ParseCsv(b, terminator).Count >= Names.Length);
         var records = ParseCsv(output, terminator);
         Assert.Equal(Names.Length, records.Count);
         for (var i = 0; i < Names.Length; i++)
@@ -168,7 +148,8 @@ public sealed class ExactNameTests
         var got = dir["stdin-of-command"];
         using var cli = Watch("-0", "--format", "%f", "-e", "IN_CREATE", "-c", $"cat >> '{got}'", watched);
 
-        CreateAll(watched);
+        foreach (var name in Names)
+            ByteNames.Create(watched, name);
 
         var expected = Concat(Names.Select(n => Concat(n, [0])).ToArray());
         cli.WaitForStdoutBytes(b => b.Length >= expected.Length);
