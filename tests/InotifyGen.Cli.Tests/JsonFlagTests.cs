@@ -52,10 +52,18 @@ public sealed class JsonFlagTests
         using var dir = new TempDir(tmpfs: true);
         var d = dir.Path;
         var flood = dir.CreateDirectory("flood");
-        using var cli = CliProcess.StartWatching("--json", "-r", "-a", "--rescan-on-overflow", "-e", "IN_CREATE", d);
+        int queue;
+        CliProcess cli;
+        // Library tests lower max_queued_events for a moment under this lock: hold it while inotifygen creates its
+        // queue and the size is read, so the two agree.
+        using (KernelLimits.Lock())
+        {
+            cli = CliProcess.StartWatching("--json", "-r", "-a", "--rescan-on-overflow", "-e", "IN_CREATE", d);
+            queue = int.Parse(File.ReadAllText("/proc/sys/fs/inotify/max_queued_events").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        using var watching = cli;
 
-        // While inotifygen is stopped: more events than the kernel queue holds, then a directory whose IN_CREATE is lost.
-        var queue = int.Parse(File.ReadAllText("/proc/sys/fs/inotify/max_queued_events").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        // While inotifygen is stopped: more events than its kernel queue holds, then a directory whose IN_CREATE is lost.
         cli.Pause();
         try
         {
