@@ -38,6 +38,7 @@ internal sealed class Watcher
     private readonly Stopwatch _sinceStats = Stopwatch.StartNew();
     private bool _statsDirty;
     private bool _gotEvent;
+    private bool _batchHadEvent;
     private int _exitCode;
 
     public Watcher(CliOptions o, OutputFd output, bool outputIsTerminal, TextWriter status)
@@ -113,7 +114,7 @@ internal sealed class Watcher
         if (_outFileName is not null && e.NameBytes.SequenceEqual(_outFileName) && e.PathName == _outFilePath)
             return; // our own writes to -o FILE would feed back forever
         _gotEvent = true;
-        _sinceEvent.Restart();
+        _batchHadEvent = true; // -t's clock restarts after the batch: a clock read per event costs more than the rest
         if (_stats is not null)
         {
             _stats.Invoke(in e);
@@ -155,6 +156,11 @@ internal sealed class Watcher
     /// <summary>Runs after each batch and, with -t or -s, on every tick. Returning true ends the loop.</summary>
     private bool AfterBatch(Notifier notifier)
     {
+        if (_batchHadEvent)
+        {
+            _sinceEvent.Restart();
+            _batchHadEvent = false;
+        }
         Flush();
         _command?.RunIfAny();
         if (_stats is not null && _statsDirty && _sinceStats.Elapsed >= StatsInterval)
