@@ -28,8 +28,16 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "inotify_init1", SetLastError = true)]
     public static partial int InotifyInit1(int flags);
 
-    [LibraryImport(Lib, EntryPoint = "inotify_add_watch", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int InotifyAddWatch(SafeHandle fd, string path, uint mask);
+    [LibraryImport(Lib, EntryPoint = "inotify_add_watch", SetLastError = true)]
+    private static partial int InotifyAddWatch(SafeHandle fd, byte* path, uint mask);
+
+    /// <summary>inotify_add_watch with the path's exact bytes (<see cref="FileNames"/>).</summary>
+    public static int InotifyAddWatch(SafeHandle fd, string path, uint mask)
+    {
+        using var native = new NativePath(path);
+        fixed (byte* p = native.Bytes)
+            return InotifyAddWatch(fd, p, mask);
+    }
 
     [LibraryImport(Lib, EntryPoint = "inotify_rm_watch", SetLastError = true)]
     public static partial int InotifyRmWatch(SafeHandle fd, int wd);
@@ -54,8 +62,38 @@ internal static unsafe partial class Libc
     public const int StatxMtimeOffset = 112;
     public const int StatxSize = 256;
 
-    [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+    [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true)]
+    private static partial int Statx(int dirfd, byte* path, int flags, uint mask, byte* buffer);
+
+    /// <summary>statx with the path's exact bytes.</summary>
+    public static int Statx(int dirfd, string path, int flags, uint mask, byte* buffer)
+    {
+        using var native = new NativePath(path);
+        fixed (byte* p = native.Bytes)
+            return Statx(dirfd, p, flags, mask, buffer);
+    }
+
+    public const int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
+    /// <summary>d_type values of struct linux_dirent64.</summary>
+    public const byte DT_UNKNOWN = 0, DT_DIR = 4;
+    public const uint STATX_TYPE = 0x1;
+    public const int S_IFMT = 0xF000, S_IFDIR = 0x4000;
+    /// <summary>Where stx_mode (u16) sits in struct statx.</summary>
+    public const int StatxModeOffset = 28;
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
+    private static partial int Open(byte* path, int flags);
+
+    /// <summary>open(2) with the path's exact bytes.</summary>
+    public static int Open(string path, int flags)
+    {
+        using var native = new NativePath(path);
+        fixed (byte* p = native.Bytes)
+            return Open(p, flags);
+    }
+
+    [LibraryImport(Lib, EntryPoint = "getdents64", SetLastError = true)]
+    public static partial nint GetDents64(int fd, byte* buffer, nuint count);
 
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
