@@ -124,20 +124,50 @@ public sealed class ExactNameTests
     }
 
     [Fact]
-    public void Json_MovedSourceThatIsNotUtf8_KeepsItsBytes()
+    public void PathsThatAreNotUtf8_AreExactToo()
     {
         using var dir = new TempDir();
         var d = dir.Path;
-        var source = Names[5];
-        ByteNames.Create(d, source);
-        using var cli = Watch(null, "--json", "-e", "IN_MOVED_FROM,IN_MOVED_TO", d);
+        byte[] old = [(byte)'o', 0xFF], late = [(byte)'l', 0xFE];
+        var oldPath = Concat(Utf8(d + "/"), old);
+        var latePath = Concat(Utf8(d + "/"), late);
+        ByteNames.MakeDirectory(d, old);
+        string[] options = ["-r", "-a", "-e", "IN_CREATE,IN_MOVED_FROM,IN_MOVED_TO", d];
+        using var json = Watch(null, ["--json", .. options]);
+        using var format = Watch("-0", ["--format", "%w%f", .. options]);
 
-        ByteNames.Rename(d, source, Utf8("moved"));
+        // A directory found by the set-up walk, one made while inotifygen is stopped (its entry only a listing can
+        // report), and a move between them, whose source path is not UTF-8.
+        ByteNames.Create(d, [.. old, (byte)'/', (byte)'f']);
+        json.Pause();
+        format.Pause();
+        try
+        {
+            ByteNames.MakeDirectory(d, late);
+            ByteNames.Create(d, [.. late, (byte)'/', (byte)'g']);
+        }
+        finally
+        {
+            json.Resume();
+            format.Resume();
+        }
+        // Once g is reported, "late" is watched: the move into it is the kernel's to report.
+        format.WaitForStdoutBytes(b => Records(b, 0).Count >= 3);
+        json.WaitForStdoutBytes(b => Records(b, (byte)'\n').Count >= 3);
+        ByteNames.Rename(d, [.. old, (byte)'/', (byte)'f'], [.. late, (byte)'/', (byte)'h']);
 
-        var records = Records(cli.WaitForStdoutBytes(b => Records(b, (byte)'\n').Count >= 2), (byte)'\n');
-        using var to = JsonDocument.Parse(records[1]);
-        Assert.Equal("IN_MOVED_TO", to.RootElement.GetProperty("maskname").GetString());
-        Assert.Equal(Concat(Utf8(d + "/"), source), Exact(to.RootElement, "src_pathname"));
+        byte[][] pathNames =
+        [
+            Concat(oldPath, Utf8("/f")), latePath, Concat(latePath, Utf8("/g")), Concat(oldPath, Utf8("/f")), Concat(latePath, Utf8("/h")),
+        ];
+        Assert.Equal(pathNames, Records(format.WaitForStdoutBytes(b => Records(b, 0).Count >= 5), 0));
+        var objects = Records(json.WaitForStdoutBytes(b => Records(b, (byte)'\n').Count >= 5), (byte)'\n')
+            .Select(r => JsonDocument.Parse(r).RootElement.Clone()).ToList();
+        Assert.Equal(pathNames, objects.Select(o => Exact(o, "pathname")));
+        Assert.Equal([oldPath, Utf8(d), latePath, oldPath, latePath], objects.Select(o => Exact(o, "path")));
+        Assert.True(objects[2].GetProperty("synthetic").GetBoolean());
+        Assert.Equal(Concat(oldPath, Utf8("/f")), Exact(objects[4], "src_pathname"));
+        Assert.True(objects[4].TryGetProperty("src_pathname_b64", out _));
     }
 
     [Fact]

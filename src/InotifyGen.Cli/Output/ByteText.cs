@@ -31,7 +31,7 @@ internal static class ByteText
     }
 
     /// <summary>
-    /// <paramref name="path"/> joined with <paramref name="name"/> as the library joins them (EventText.JoinPath): the
+    /// <paramref name="path"/> joined with <paramref name="name"/> as the library joins them (PathText.Join): the
     /// path alone when there is no name, one '/' between them otherwise.
     /// </summary>
     public static void AppendJoined(this ArrayBufferWriter<byte> w, ReadOnlySpan<byte> path, ReadOnlySpan<byte> name)

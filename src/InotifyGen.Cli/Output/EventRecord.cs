@@ -1,13 +1,11 @@
 using System.Buffers;
-using System.Text;
-using System.Text.Unicode;
 
 namespace InotifyGen.Cli.Output;
 
 /// <summary>
 /// One event with its paths as bytes: what the formatters print. <see cref="Name"/> is the kernel's bytes
-/// (<see cref="InotifyEvent.NameBytes"/>); <see cref="Path"/> is the watch's path, which the library keeps as text for
-/// now, so it is that text in UTF-8 (see <see cref="EventPaths"/>: the one place to plug in byte-exact paths).
+/// (<see cref="InotifyEvent.NameBytes"/>); <see cref="Path"/> and <see cref="SrcPathName"/> are the library's paths
+/// turned back into their exact bytes (<see cref="FileNames"/>).
 /// </summary>
 internal readonly ref struct EventRecord
 {
@@ -44,17 +42,12 @@ internal readonly ref struct EventRecord
 }
 
 /// <summary>
-/// Turns events into <see cref="EventRecord"/>s: encodes each watch's path once (until it changes), and keeps the
-/// exact bytes of an IN_MOVED_FROM whose path is not valid UTF-8, because the library hands the paired IN_MOVED_TO
-/// its source as text (<see cref="InotifyEvent.SrcPathName"/>), where such bytes are already replaced.
+/// Turns events into <see cref="EventRecord"/>s, encoding each watch's path once (until it changes) and a move's
+/// source path into a reused buffer.
 /// </summary>
 internal sealed class EventPaths
 {
-    /// <summary>Moves whose halves never meet (the IN_MOVED_TO was not delivered) are forgotten past this many.</summary>
-    private const int MaxPendingSources = 1024;
-
-    private readonly Dictionary<uint, byte[]> _sources = new();
-    private readonly ArrayBufferWriter<byte> _scratch = new(256);
+    private readonly ArrayBufferWriter<byte> _source = new(256);
     private Watch? _watch;
     private string? _path;
     private byte[] _pathBytes = [];
@@ -62,23 +55,13 @@ internal sealed class EventPaths
     public EventRecord Record(in InotifyEvent e)
     {
         var path = PathOf(e.Watch);
-        if (e.EventType == EventMask.QueueOverflow && e.Watch is null)
-            _sources.Clear(); // the halves of the moves in flight may be lost
-        if (e.EventType == EventMask.MovedFrom && (e.Flags & EventFlags.MovedOut) == 0)
-            RememberSource(e.Cookie, path, e.NameBytes);
         if (e.SrcPathName is not { } src)
             return new EventRecord(e, path, default, hasSrc: false);
-        if (_sources.Remove(e.Cookie, out var exact))
-            return new EventRecord(e, path, exact, hasSrc: true);
-        _scratch.ResetWrittenCount();
-        _scratch.AppendText(src);
-        return new EventRecord(e, path, _scratch.WrittenSpan, hasSrc: true);
+        _source.ResetWrittenCount();
+        _source.Advance(FileNames.Encode(src, _source.GetSpan(FileNames.ByteCount(src))));
+        return new EventRecord(e, path, _source.WrittenSpan, hasSrc: true);
     }
 
-    /// <summary>
-    /// The UTF-8 of the watch's path. When the library keeps paths as bytes, this returns them instead, and every
-    /// format is byte-exact for paths too.
-    /// </summary>
     private ReadOnlySpan<byte> PathOf(Watch? w)
     {
         if (w is null)
@@ -88,19 +71,8 @@ internal sealed class EventPaths
         {
             _watch = w;
             _path = path;
-            _pathBytes = Encoding.UTF8.GetBytes(path);
+            _pathBytes = FileNames.Encode(path);
         }
         return _pathBytes;
-    }
-
-    private void RememberSource(uint cookie, ReadOnlySpan<byte> path, ReadOnlySpan<byte> name)
-    {
-        if (Utf8.IsValid(name) && Utf8.IsValid(path))
-            return; // the text the library passes on is exact
-        if (_sources.Count >= MaxPendingSources)
-            _sources.Clear();
-        _scratch.ResetWrittenCount();
-        _scratch.AppendJoined(path, name);
-        _sources[cookie] = _scratch.WrittenSpan.ToArray();
     }
 }

@@ -15,6 +15,10 @@ public static partial class ByteNames
         Close(fd);
     }
 
+    /// <summary>Creates the directory <paramref name="name"/> in <paramref name="dir"/> (mkdir(2)).</summary>
+    public static void MakeDirectory(string dir, byte[] name) =>
+        Assert.True(MkDir(Concat(Utf8(dir + "/"), name, [0]), Convert.ToInt32("755", 8)) == 0, $"mkdir failed: errno {Marshal.GetLastPInvokeError()}");
+
     /// <summary>Renames <paramref name="from"/> to <paramref name="to"/> inside <paramref name="dir"/> (rename(2)).</summary>
     public static void Rename(string dir, byte[] from, byte[] to) =>
         Assert.True(RenameFile(Concat(Utf8(dir + "/"), from, [0]), Concat(Utf8(dir + "/"), to, [0])) == 0,
@@ -81,6 +85,9 @@ public static partial class ByteNames
 
     [LibraryImport("libc", EntryPoint = "creat", SetLastError = true)]
     private static partial int Creat(byte[] path, int mode);
+
+    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true)]
+    private static partial int MkDir(byte[] path, int mode);
 
     [LibraryImport("libc", EntryPoint = "rename", SetLastError = true)]
     private static partial int RenameFile(byte[] from, byte[] to);
