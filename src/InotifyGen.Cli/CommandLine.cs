@@ -212,10 +212,20 @@ internal sealed class CommandLine
 
     private static void ReadFromFile(string file, List<string> paths, List<string> excluded)
     {
-        string[] lines;
+        IEnumerable<string> lines;
         try
         {
-            lines = file == "-" ? Console.In.ReadToEnd().Split('\n') : File.ReadAllLines(file);
+            // Bytes, decoded losslessly: a path that is not UTF-8 keeps its bytes.
+            byte[] bytes;
+            if (file == "-")
+            {
+                using var stdin = new MemoryStream();
+                Console.OpenStandardInput().CopyTo(stdin);
+                bytes = stdin.ToArray();
+            }
+            else
+                bytes = File.ReadAllBytes(file);
+            lines = Lines(bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -230,6 +240,17 @@ internal sealed class CommandLine
                 excluded.Add(line[1..]);
             else
                 paths.Add(line);
+        }
+    }
+
+    private static IEnumerable<string> Lines(byte[] bytes)
+    {
+        for (int start = 0, end; start < bytes.Length; start = end + 1)
+        {
+            end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0)
+                end = bytes.Length;
+            yield return FileNames.Decode(bytes.AsSpan(start, end - start));
         }
     }
 

@@ -14,6 +14,7 @@ internal static class Program
 
     public static int Main(string[] args)
     {
+        args = ExactArguments.Of(args);
         var cl = new CommandLine();
         var parse = cl.Parse(args);
         if (CommandLine.IsHelp(parse))

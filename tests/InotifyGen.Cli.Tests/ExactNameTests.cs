@@ -171,6 +171,30 @@ public sealed class ExactNameTests
     }
 
     [Fact]
+    public void PathsGivenThatAreNotUtf8_AreWatchedAsGiven()
+    {
+        using var dir = new TempDir();
+        var d = dir.Path;
+        byte[] top = [(byte)'t', 0xFF], listed = [(byte)'l', 0xFE];
+        ByteNames.MakeDirectory(d, top);
+        ByteNames.MakeDirectory(d, [.. top, (byte)'/', (byte)'s']); // -r walks into it
+        ByteNames.MakeDirectory(d, listed);
+        var fromFile = dir["paths"];
+        File.WriteAllBytes(fromFile, Concat(Utf8(d + "/"), listed, Utf8("\n")));
+        // A .NET caller would pass the argument as UTF-8 text; the shell passes inotifygen the bytes.
+        using var cli = CliProcess.StartProgram("/bin/sh", "-c",
+            $"exec {CliProcess.ShellQuote(CliProcess.CliPath)} -r -0 --format %w%f -e IN_CREATE --fromfile {CliProcess.ShellQuote(fromFile)} \"$(printf '{d}/t\\377')\"");
+        cli.WaitForStderr(l => l == "Watches established.");
+
+        ByteNames.Create(d, [.. top, (byte)'/', (byte)'s', (byte)'/', (byte)'a']);
+        ByteNames.Create(d, [.. listed, (byte)'/', (byte)'b']);
+
+        Assert.Equal(
+            [Concat(Utf8(d + "/"), top, Utf8("/s/a")), Concat(Utf8(d + "/"), listed, Utf8("/b"))],
+            Records(cli.WaitForStdoutBytes(b => Records(b, 0).Count >= 2), 0));
+    }
+
+    [Fact]
     public void Command_GetsTheBatchAsBytes()
     {
         using var dir = new TempDir();

@@ -31,7 +31,7 @@ internal sealed partial class OutputFd : IDisposable
     /// <summary>-o FILE, created if need be and appended to, as inotifywait does.</summary>
     public static OutputFd Append(string file)
     {
-        var fd = Open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, Convert.ToInt32("644", 8));
+        var fd = Open([.. FileNames.Encode(file), 0], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, Convert.ToInt32("644", 8));
         if (fd < 0)
             throw new RuntimeFailureException(
                 $"cannot open -o file '{file}': {Libc.Describe(Marshal.GetLastPInvokeError())}; check that its directory exists and is writable");
@@ -77,8 +77,8 @@ internal sealed partial class OutputFd : IDisposable
         Libc.Poll(&pfd, 1, -1);
     }
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags, int mode);
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static partial int Open(byte[] path, int flags, int mode);
 }
 
 /// <summary>A write of event output failed.</summary>
