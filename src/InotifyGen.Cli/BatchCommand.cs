@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Diagnostics;
+using InotifyGen.Cli.Output;
 
 namespace InotifyGen.Cli;
 
@@ -21,7 +21,7 @@ internal sealed class BatchCommand(string command, TextWriter status)
     private (string PathName, string MaskName, string Name, string Path, int Wd)? _first;
 
     /// <summary>The batch's text for the command's stdin: the caller appends each event's bytes.</summary>
-    public ArrayBufferWriter<byte> Stdin { get; } = new(4096);
+    public ByteBuffer Stdin { get; } = new(4096);
 
     /// <summary>Adds an event to the batch (its text goes to <see cref="Stdin"/>).</summary>
     public void Add(in InotifyEvent e)
@@ -45,10 +45,10 @@ internal sealed class BatchCommand(string command, TextWriter status)
         psi.Environment["INOTIFYGEN_PATH"] = first.Path;
         psi.Environment["INOTIFYGEN_WD"] = first.Wd.ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["INOTIFYGEN_PATHNAMES"] = string.Join('\n', _pathNames);
-        var input = Stdin.WrittenSpan.ToArray();
+        var input = Stdin.Written.ToArray();
         _first = null;
         _pathNames.Clear();
-        Stdin.ResetWrittenCount();
+        Stdin.Clear();
         try
         {
             using var p = Process.Start(psi) ?? throw new InvalidOperationException("the process did not start");

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -22,7 +21,7 @@ internal sealed class Watcher
 
     private readonly CliOptions _o;
     private readonly OutputFd _out;
-    private readonly ArrayBufferWriter<byte> _pending = new(64 * 1024);
+    private readonly ByteBuffer _pending = new(64 * 1024);
     private readonly EventPaths _paths = new();
     private readonly byte _terminator;
     private readonly TextWriter _status;
@@ -123,7 +122,7 @@ internal sealed class Watcher
         if (!_printEvents && _command is null)
             return;
         var record = _paths.Record(in e);
-        var start = _pending.WrittenCount;
+        var start = _pending.Length;
         if (_printEvents)
         {
             _formatter.Format(in record, _colour, _pending);
@@ -133,24 +132,24 @@ internal sealed class Watcher
         {
             _command.Add(in e);
             if (_printEvents && !_colour)
-                _command.Stdin.Append(_pending.WrittenSpan[start..]); // the same bytes: format once
+                _command.Stdin.Append(_pending.Written[start..]); // the same bytes: format once
             else
             {
                 _formatter.Format(in record, false, _command.Stdin);
                 _command.Stdin.Append(_terminator);
             }
         }
-        if (_pending.WrittenCount >= FlushAt)
+        if (_pending.Length >= FlushAt)
             Flush();
     }
 
     /// <summary>Writes what the batch printed so far (one write(2)).</summary>
     private void Flush()
     {
-        if (_pending.WrittenCount == 0)
+        if (_pending.Length == 0)
             return;
-        _out.Write(_pending.WrittenSpan);
-        _pending.ResetWrittenCount();
+        _out.Write(_pending.Written);
+        _pending.Clear();
     }
 
     /// <summary>Runs after each batch and, with -t or -s, on every tick. Returning true ends the loop.</summary>

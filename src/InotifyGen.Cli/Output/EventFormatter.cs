@@ -14,7 +14,7 @@ namespace InotifyGen.Cli.Output;
 internal abstract class EventFormatter
 {
     /// <summary>Appends the event's text; <paramref name="colour"/> asks for terminal colours where the format has them.</summary>
-    public abstract void Format(in EventRecord r, bool colour, ArrayBufferWriter<byte> to);
+    public abstract void Format(in EventRecord r, bool colour, ByteBuffer to);
 
     public static EventFormatter Create(CliOptions o) => o.Output switch
     {
@@ -54,7 +54,7 @@ internal sealed class RawFormatter : EventFormatter
         Bytes(Normal + "<" + Normal + Red + Bold + "Event" + Normal), Bytes(" " + Blue), Bytes(Normal + Normal + "=" + Normal + Purple),
         Bytes(Normal), Bytes(" " + Normal + ">" + Normal));
 
-    public override void Format(in EventRecord r, bool colour, ArrayBufferWriter<byte> to)
+    public override void Format(in EventRecord r, bool colour, ByteBuffer to)
     {
         var s = colour ? Coloured : Plain;
         var e = r.Event;
@@ -96,7 +96,7 @@ internal sealed class RawFormatter : EventFormatter
         to.Append(s.Tail);
     }
 
-    private static void Mask(Style s, EventMask mask, ArrayBufferWriter<byte> to)
+    private static void Mask(Style s, EventMask mask, ByteBuffer to)
     {
         Field(s, "mask"u8, to);
         to.Append("0x"u8);
@@ -107,7 +107,7 @@ internal sealed class RawFormatter : EventFormatter
         to.Append(s.AfterValue);
     }
 
-    private static void Field(Style s, ReadOnlySpan<byte> name, ArrayBufferWriter<byte> to)
+    private static void Field(Style s, ReadOnlySpan<byte> name, ByteBuffer to)
     {
         to.Append(s.BeforeField);
         to.Append(name);
@@ -115,7 +115,7 @@ internal sealed class RawFormatter : EventFormatter
     }
 
     /// <summary>pyinotify prints an empty string as <c>''</c>.</summary>
-    private static void Quoted(ReadOnlySpan<byte> path, ReadOnlySpan<byte> name, ArrayBufferWriter<byte> to)
+    private static void Quoted(ReadOnlySpan<byte> path, ReadOnlySpan<byte> name, ByteBuffer to)
     {
         if (path.IsEmpty && name.IsEmpty)
             to.Append("''"u8);
@@ -145,10 +145,10 @@ internal sealed class JsonFormatter : EventFormatter
         PathName = Field("pathname"), SrcPathName = Field("src_pathname");
 
     private readonly Utf8JsonWriter _json = new(Stream.Null, Options);
-    private readonly ArrayBufferWriter<byte> _pathName = new(256);
+    private readonly ByteBuffer _pathName = new(256);
     private readonly Dictionary<EventMask, JsonEncodedText> _maskNames = new();
 
-    public override void Format(in EventRecord r, bool colour, ArrayBufferWriter<byte> to)
+    public override void Format(in EventRecord r, bool colour, ByteBuffer to)
     {
         var e = r.Event;
         var w = _json;
@@ -165,9 +165,9 @@ internal sealed class JsonFormatter : EventFormatter
                 w.WriteNumber(Cookie, e.Cookie);
             Bytes(w, Name, r.Name);
             Bytes(w, Path, r.Path);
-            _pathName.ResetWrittenCount();
+            _pathName.Clear();
             _pathName.AppendJoined(r.Path, r.Name);
-            Bytes(w, PathName, _pathName.WrittenSpan);
+            Bytes(w, PathName, _pathName.Written);
             if (r.HasSrcPathName)
                 Bytes(w, SrcPathName, r.SrcPathName);
         }
@@ -212,20 +212,20 @@ internal sealed class CsvFormatter : EventFormatter
 {
     private static readonly SearchValues<byte> NeedsQuotes = SearchValues.Create(",\"\n\r"u8);
     private readonly EventNameCache _events = new(",");
-    private readonly ArrayBufferWriter<byte> _watchPath = new(256);
+    private readonly ByteBuffer _watchPath = new(256);
 
-    public override void Format(in EventRecord r, bool colour, ArrayBufferWriter<byte> to)
+    public override void Format(in EventRecord r, bool colour, ByteBuffer to)
     {
-        _watchPath.ResetWrittenCount();
+        _watchPath.Clear();
         r.AppendWatchPath(_watchPath);
-        Quote(_watchPath.WrittenSpan, to);
+        Quote(_watchPath.Written, to);
         to.Append((byte)',');
         Quote(_events.Of(r.Event.Mask), to);
         to.Append((byte)',');
         Quote(r.Name, to);
     }
 
-    private static void Quote(ReadOnlySpan<byte> field, ArrayBufferWriter<byte> to)
+    private static void Quote(ReadOnlySpan<byte> field, ByteBuffer to)
     {
         if (field.IndexOfAny(NeedsQuotes) < 0)
         {
@@ -299,7 +299,7 @@ internal sealed class TemplateFormatter : EventFormatter
         Add(Op.Literal);
     }
 
-    public override void Format(in EventRecord r, bool colour, ArrayBufferWriter<byte> to)
+    public override void Format(in EventRecord r, bool colour, ByteBuffer to)
     {
         foreach (var (op, literal, events) in _parts)
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 
 namespace InotifyGen.Cli.Output;
 
@@ -32,7 +31,7 @@ internal readonly ref struct EventRecord
     public bool HasWatch => Event.Watch is not null;
 
     /// <summary>inotifywait's %w: the watch's path, with a trailing slash when it is a directory.</summary>
-    public void AppendWatchPath(ArrayBufferWriter<byte> w)
+    public void AppendWatchPath(ByteBuffer w)
     {
         w.Append(Path);
         var watchIsDir = !Name.IsEmpty || (Event.Watch?.IsDir ?? Event.IsDir);
@@ -47,7 +46,7 @@ internal readonly ref struct EventRecord
 /// </summary>
 internal sealed class EventPaths
 {
-    private readonly ArrayBufferWriter<byte> _source = new(256);
+    private readonly ByteBuffer _source = new(256);
     private Watch? _watch;
     private string? _path;
     private byte[] _pathBytes = [];
@@ -57,9 +56,9 @@ internal sealed class EventPaths
         var path = PathOf(e.Watch);
         if (e.SrcPathName is not { } src)
             return new EventRecord(e, path, default, hasSrc: false);
-        _source.ResetWrittenCount();
+        _source.Clear();
         _source.Advance(FileNames.Encode(src, _source.GetSpan(FileNames.ByteCount(src))));
-        return new EventRecord(e, path, _source.WrittenSpan, hasSrc: true);
+        return new EventRecord(e, path, _source.Written, hasSrc: true);
     }
 
     private ReadOnlySpan<byte> PathOf(Watch? w)
