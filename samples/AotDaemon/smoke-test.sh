@@ -66,6 +66,7 @@ set -e
 pid=""
 check "exit code after SIGTERM is 0 (got $code)" test "$code" -eq 0
 check "pid file removed at exit" test ! -e "$pidfile"
+check "its lock file removed at exit" test ! -e "$pidfile.lock"
 check "shutdown was logged" grep -q "Stopped watching." "$logfile"
 
 # --daemon: the program re-executes itself in a new session and the launcher exits once the pid file is written.
