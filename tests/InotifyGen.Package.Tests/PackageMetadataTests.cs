@@ -14,7 +14,6 @@ namespace InotifyGen.Package.Tests;
 [Collection(PackageFeed.Name)]
 public class PackageMetadataTests(NewUserFixture fixture)
 {
-    private static readonly XNamespace Nuspec = "http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd";
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
 
     public static TheoryData<string> Libraries => ["InotifyGen", "InotifyGen.Daemon", "InotifyGen.Hosting"];
@@ -33,9 +32,9 @@ public class PackageMetadataTests(NewUserFixture fixture)
         Assert.Equal(id, Text(m, "id"));
         Assert.Equal(fixture.Version, Text(m, "version"));
         Assert.Equal("MIT", Text(m, "license"));
-        Assert.Equal("expression", m.Element(Nuspec + "license")!.Attribute("type")!.Value);
+        Assert.Equal("expression", m.Child("license")!.Attribute("type")!.Value);
         Assert.Equal(RepositoryUrl, Text(m, "projectUrl"));
-        var repository = m.Element(Nuspec + "repository")!;
+        var repository = m.Child("repository")!;
         Assert.Equal("git", repository.Attribute("type")!.Value);
         Assert.Equal(RepositoryUrl, repository.Attribute("url")!.Value);
         Assert.Equal(fixture.Commit, repository.Attribute("commit")!.Value);
@@ -47,7 +46,7 @@ public class PackageMetadataTests(NewUserFixture fixture)
         Assert.Equal("icon.png", Text(m, "icon"));
         var icon = nupkg.GetEntry("icon.png")!;
         using var png = new BinaryReader(icon.Open());
-        Assert.Equal("\x89PNG\r\n\x1a\n"u8.ToArray(), png.ReadBytes(8));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, png.ReadBytes(8));
     }
 
     [Theory]
@@ -55,8 +54,8 @@ public class PackageMetadataTests(NewUserFixture fixture)
     public void Dependencies_OfEachFramework_AreOnItsOwnMicrosoftExtensionsLine(string id)
     {
         using var nupkg = Open(id, "nupkg");
-        var groups = Metadata(nupkg).Element(Nuspec + "dependencies")!.Elements(Nuspec + "group")
-            .ToDictionary(g => g.Attribute("targetFramework")!.Value, g => g.Elements(Nuspec + "dependency")
+        var groups = Metadata(nupkg).Child("dependencies")!.Children("group")
+            .ToDictionary(g => g.Attribute("targetFramework")!.Value, g => g.Children("dependency")
                 .ToDictionary(d => d.Attribute("id")!.Value, d => d.Attribute("version")!.Value));
         Assert.Equal(["net10.0", "net8.0"], groups.Keys.Order());
         foreach (var (framework, line) in new[] { ("net8.0", "8.0."), ("net10.0", "10.0.") })
@@ -76,8 +75,8 @@ public class PackageMetadataTests(NewUserFixture fixture)
     {
         using var nupkg = Open("InotifyGen.Cli", "nupkg");
         var m = Metadata(nupkg);
-        Assert.Equal("DotnetTool", m.Element(Nuspec + "packageTypes")!.Element(Nuspec + "packageType")!.Attribute("name")!.Value);
-        Assert.Null(m.Element(Nuspec + "dependencies"));
+        Assert.Equal("DotnetTool", m.Child("packageTypes")!.Child("packageType")!.Attribute("name")!.Value);
+        Assert.Null(m.Child("dependencies"));
         Assert.Contains("Command Name=\"inotifygen\"", Entry(nupkg, "tools/net10.0/any/DotnetToolSettings.xml"));
     }
 
@@ -124,10 +123,10 @@ public class PackageMetadataTests(NewUserFixture fixture)
     {
         var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal) && !e.FullName.Contains('/'));
         using var stream = nuspec.Open();
-        return XDocument.Load(stream).Root!.Element(Nuspec + "metadata")!;
+        return XDocument.Load(stream).Root!.Child("metadata")!;
     }
 
-    private static string Text(XElement metadata, string name) => metadata.Element(Nuspec + name)?.Value ?? "";
+    private static string Text(XElement metadata, string name) => metadata.Child(name)?.Value ?? "";
 
     private static string Entry(ZipArchive package, string name)
     {
@@ -145,4 +144,12 @@ public class PackageMetadataTests(NewUserFixture fixture)
             return copy;
         }
     }
+}
+
+/// <summary>Nuspec elements by local name: tool packages use an older nuspec namespace than libraries.</summary>
+internal static class NuspecXml
+{
+    public static XElement? Child(this XElement e, string name) => e.Elements().FirstOrDefault(c => c.Name.LocalName == name);
+
+    public static IEnumerable<XElement> Children(this XElement e, string name) => e.Elements().Where(c => c.Name.LocalName == name);
 }

@@ -31,7 +31,8 @@ public class ToolTests(NewUserFixture fixture)
         using var p = Start("-f", "--once", "-e", "IN_CREATE", dir);
         try
         {
-            Assert.Equal("Watches established.", ReadLine(p.StandardError));
+            while (ReadLine(p.StandardError) is var status && status != "Watches established.")
+                Assert.Equal("Setting up watches.", status);
             File.WriteAllText(Path.Combine(dir, "hello.txt"), "hi");
             var line = ReadLine(p.StandardOutput);
             Assert.Contains("maskname=IN_CREATE name=hello.txt", line);
