@@ -70,6 +70,6 @@ internal sealed unsafe class LockFile : IDisposable
         if (Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_INO, there) != 0)
             return false; // unlinked since we opened it
         return *(ulong*)(opened + Libc.StatxInoOffset) == *(ulong*)(there + Libc.StatxInoOffset)
-            && *(ulong*)(opened + Libc.StatxDevMajorOffset) == *(ulong*)(there + Libc.StatxDevMajorOffset); // major and minor
+            && *(ulong*)(opened + Libc.StatxDevMajorOffset) == *(ulong*)(there + Libc.StatxDevMajorOffset); // major, then minor
     }
 }

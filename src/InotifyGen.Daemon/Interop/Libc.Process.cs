@@ -9,7 +9,6 @@ namespace InotifyGen.Interop;
 internal static unsafe partial class Libc
 {
     public const int SIGKILL = 9, SIGTERM = 15;
-    public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_APPEND = 0x400, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
     public const int LOCK_EX = 2, LOCK_NB = 4, EWOULDBLOCK = EAGAIN;
     public const int SC_CLK_TCK = 2;
     public const short POSIX_SPAWN_SETSID = 0x80; // glibc 2.26+
@@ -26,6 +25,14 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);
+
+    /// <summary>statx of an open file (AT_EMPTY_PATH) or, with <paramref name="path"/>, of a path.</summary>
+    public static int Statx(int dirfd, string path, int flags, uint mask, byte* buffer)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+            return Statx(dirfd, p, flags, mask, buffer);
+    }
 
     [LibraryImport(Lib, EntryPoint = "flock", SetLastError = true)]
     public static partial int Flock(int fd, int operation);

@@ -23,8 +23,16 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "inotify_init1", SetLastError = true)]
     public static partial int InotifyInit1(int flags);
 
-    [LibraryImport(Lib, EntryPoint = "inotify_add_watch", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int InotifyAddWatch(SafeHandle fd, string path, uint mask);
+    [LibraryImport(Lib, EntryPoint = "inotify_add_watch", SetLastError = true)]
+    private static partial int InotifyAddWatch(SafeHandle fd, byte* path, uint mask);
+
+    /// <summary>inotify_add_watch with the path's exact bytes (<see cref="FileNames"/>).</summary>
+    public static int InotifyAddWatch(SafeHandle fd, string path, uint mask)
+    {
+        using var native = new NativePath(path);
+        fixed (byte* p = native.Bytes)
+            return InotifyAddWatch(fd, p, mask);
+    }
 
     [LibraryImport(Lib, EntryPoint = "inotify_rm_watch", SetLastError = true)]
     public static partial int InotifyRmWatch(SafeHandle fd, int wd);
@@ -43,4 +51,30 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(SafeHandle fd, ulong request, out int value);
+
+    /// <summary>statx with the path's exact bytes.</summary>
+    public static int Statx(int dirfd, string path, int flags, uint mask, byte* buffer)
+    {
+        using var native = new NativePath(path);
+        fixed (byte* p = native.Bytes)
+            return Statx(dirfd, p, flags, mask, buffer);
+    }
+
+    /// <summary>d_type values of struct linux_dirent64.</summary>
+    public const byte DT_UNKNOWN = 0, DT_DIR = 4;
+    public const int S_IFMT = 0xF000, S_IFDIR = 0x4000;
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
+    private static partial int Open(byte* path, int flags);
+
+    /// <summary>open(2) with the path's exact bytes.</summary>
+    public static int Open(string path, int flags)
+    {
+        using var native = new NativePath(path);
+        fixed (byte* p = native.Bytes)
+            return Open(p, flags);
+    }
+
+    [LibraryImport(Lib, EntryPoint = "getdents64", SetLastError = true)]
+    public static partial nint GetDents64(int fd, byte* buffer, nuint count);
 }

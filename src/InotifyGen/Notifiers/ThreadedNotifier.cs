@@ -18,6 +18,14 @@ public sealed class ThreadedNotifier : Notifier
         int threshold = 0, TimeSpan? timeout = null, ILogger? logger = null)
         : base(watchManager, defaultHandler, readFreq, threshold, timeout, logger) => StopOnCtrlC = false;
 
+    /// <summary>Creates the notifier configured by <paramref name="options"/> (Ctrl-C never stops it). Call <see cref="Start"/> to begin.</summary>
+    /// <param name="watchManager">The watches to read events from.</param>
+    /// <param name="defaultHandler">Handles events of watches without their own handler; defaults to <see cref="PrintAllEvents"/>.</param>
+    /// <param name="options">How to read and dispatch; see <see cref="NotifierOptions"/>.</param>
+    /// <param name="logger">Where overflows, failed watches, handler errors and the thread's fault are logged.</param>
+    public ThreadedNotifier(WatchManager watchManager, ProcessEvent? defaultHandler, NotifierOptions options, ILogger? logger = null)
+        : base(watchManager, defaultHandler, options, logger) => StopOnCtrlC = false;
+
     /// <summary>Raised on the notifier thread when an exception ends it.</summary>
     public event EventHandler<NotifierFaultedEventArgs>? Faulted;
 
