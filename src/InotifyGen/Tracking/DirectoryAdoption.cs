@@ -11,6 +11,13 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     // Directories that could not be watched because a directory above them moves away later in the stream;
     // they are watched when that move is processed (their path is then known again).
     private readonly List<string> _missed = new();
+    // Directories a listing found at a new place by their inode, while the events of their past (their move among
+    // them) are still queued. Read against the new path, those events would name places that never were: the table
+    // moves each one only when the stream has passed the listing that found it.
+    private readonly List<(Watch Watch, string To, long At)> _relocations = new();
+    // Watches of directories that left the tree and that a listing found back in it: until they are relocated, what
+    // happens to them happens outside the tree, and is not reported.
+    private readonly HashSet<Watch> _away = new();
 
     public void OnCreate(Watch w, EventMask mask, ReadOnlySpan<byte> name)
     {
@@ -48,13 +55,10 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     {
         if (parent.ExcludeFilter?.IsExcluded(path) == true)
             return;
-        var child = AddLike(path, parent, out var created, out var movedFrom);
-        if (movedFrom is not null)
-            Rebase(movedFrom, path);
+        var child = AddLike(path, parent, out var created);
         if (child is null)
         {
-            if (RemovedLater(path))
-                _missed.Add(path);
+            Missed(path);
             return;
         }
         if (created) // else it was watched already, so its content was reported all along
@@ -77,20 +81,84 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         }
     }
 
-    /// <summary>A directory left the tree: nothing below it is to be watched any more.</summary>
+    /// <summary>A directory left the tree: nothing below it is to be watched any more (but what was found elsewhere stays).</summary>
     public void Drop(string path)
     {
-        if (_missed.Count > 0)
+        if (_missed.Count > 0 && !HasRelocationUnder(path))
             TakeMissed(path);
     }
 
     /// <summary>
-    /// Watches a directory of the tree. When the kernel gives back the wd of a watch known elsewhere
-    /// (<paramref name="movedFrom"/>), the directory moved and the events saying so are still queued: the caller
-    /// <see cref="Rebase"/>s what was missed below its old place to the new one.
+    /// Watches a directory of the tree. When the kernel gives back the wd of a watch known elsewhere, the directory
+    /// moved and the events saying so are still queued: its watch moves here once they have been read.
     /// </summary>
-    public Watch? AddLike(string path, Watch like, out bool created, out string? movedFrom) =>
-        manager.AddLike(path, like, out created, out movedFrom);
+    private Watch? AddLike(string path, Watch like, out bool created)
+    {
+        var watch = manager.AddLike(path, like, out created, out var movedFrom, deferMove: true);
+        if (watch is not null && movedFrom is not null)
+            _relocations.Add((watch, path, queue.End + queue.KernelPending()));
+        return watch;
+    }
+
+    /// <summary>
+    /// Moves the watches whose listing the stream has passed to where it found them: before an event that ends at
+    /// <paramref name="position"/> (so was queued after every listing that ended before it), or, with
+    /// <paramref name="reached"/>, once every event up to <paramref name="position"/> was processed.
+    /// </summary>
+    public void Relocate(long position, bool reached = false)
+    {
+        for (var i = 0; i < _relocations.Count; i++)
+        {
+            var (watch, to, at) = _relocations[i];
+            if (at > position || (at == position && !reached))
+                continue;
+            _relocations.RemoveAt(i--);
+            Move(watch, to);
+            if (_away.Count > 0)
+                foreach (var w in manager.WatchesUnder(watch.Path))
+                    _away.Remove(w);
+        }
+    }
+
+    /// <summary>A relocating directory left the tree: its watches report nothing until it is relocated.</summary>
+    public void Leave(Watch w)
+    {
+        foreach (var below in manager.WatchesUnder(w.Path))
+            _away.Add(below);
+    }
+
+    /// <summary>Whether <paramref name="w"/> is outside the tree until a listing's relocation brings it back.</summary>
+    public bool IsAway(Watch w) => _away.Count > 0 && _away.Contains(w);
+
+    /// <summary>
+    /// The IN_MOVED_FROM that took <paramref name="w"/> where a listing found it, with no partner (no watch saw the
+    /// arrival): the watch moves there now, and its IN_MOVE_SELF, queued next, names the new place.
+    /// </summary>
+    public void Arrived(Watch w)
+    {
+        var i = _relocations.FindIndex(r => ReferenceEquals(r.Watch, w));
+        if (i < 0)
+            return;
+        var to = _relocations[i].To;
+        _relocations.RemoveAt(i);
+        Move(w, to);
+        w.ExpectMoveSelf = true;
+    }
+
+    private void Move(Watch watch, string to)
+    {
+        if (watch.IsRemoved || watch.Path == to)
+            return;
+        var from = watch.Path;
+        manager.RenameTree(from, to);
+        Rebase(from, to);
+    }
+
+    /// <summary>Whether <paramref name="w"/> waits to be moved to where a listing found it: it did not leave the tree.</summary>
+    public bool IsRelocating(Watch w) => _relocations.Exists(r => ReferenceEquals(r.Watch, w));
+
+    /// <summary>Whether a watch at or below <paramref name="path"/> waits to be moved elsewhere in the tree.</summary>
+    public bool HasRelocationUnder(string path) => _relocations.Exists(r => PathText.IsAtOrBelow(r.Watch.Path, path));
 
     public void Expire(long position) => _synthesised.Expire(position);
 
@@ -99,7 +167,17 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     {
         _synthesised.Clear();
         _missed.Clear();
+        Relocate(long.MaxValue, reached: true); // what a listing found is still true; only the queued past is lost
+        _away.Clear();
     }
+
+    /// <summary>
+    /// A directory that could not be watched: it is gone from its path, so an event after the one being processed
+    /// moves or removes it (or a directory above it). That event may not be queued yet: Linux looks a path up in
+    /// its new state a moment before a rename queues its events. So the path is kept until such an event takes it,
+    /// whatever the queue holds now.
+    /// </summary>
+    private void Missed(string path) => _missed.Add(path);
 
     /// <summary>Removes and returns the missed directories at or below <paramref name="path"/>, parents first.</summary>
     private List<string>? TakeMissed(string path)
@@ -147,20 +225,17 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
                     continue;
                 var bytes = FileNames.Encode(entry.Name);
                 Watch? sub = null;
-                string? movedFrom = null;
                 if (entry.IsDirectory && dir.AutoAdd)
                 {
-                    sub = AddLike(path, dir, out var created, out movedFrom);
-                    if (sub is null && RemovedLater(path))
-                        _missed.Add(path);
+                    sub = AddLike(path, dir, out var created);
+                    if (sub is null)
+                        Missed(path);
                     if (sub is not null && !created)
                         sub = null; // already watched: its content is reported by its own watch
                 }
                 _synthesised.Add(dir.Wd, bytes, expiry);
                 var mask = entry.IsDirectory ? EventMask.Create | EventMask.IsDir : EventMask.Create;
                 output.Emit(dir, mask, 0, bytes, entry.Name, flags: EventFlags.Synthetic);
-                if (movedFrom is not null)
-                    Rebase(movedFrom, path); // after its own IN_CREATE: parents are reported before what is below them
                 if (sub is not null)
                     pending.Push(sub);
             }

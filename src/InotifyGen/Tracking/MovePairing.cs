@@ -27,9 +27,16 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
             return;
         }
         output.Emit(w, mask, cookie, name, nameText, flags: EventFlags.MovedOut);
+        // A listing already found it elsewhere in the tree (by its inode): it came back, by moves no watch saw. Until
+        // the stream reaches that listing its events happen outside the tree; then its watches move there.
+        if (dirWatch is not null && adoption.IsRelocating(dirWatch))
+        {
+            adoption.Leave(dirWatch);
+            return;
+        }
         // Gone from the tree: its watches would only report paths that are no longer true.
         if (isDir && w.Tracked)
-            manager.DetachTree(path, includeSelf: true);
+            manager.DetachTree(path, includeSelf: true, keep: adoption.IsRelocating);
         if (isDir)
             adoption.Drop(path);
     }
@@ -68,6 +75,9 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
 
     public void OnMoveSelf(Watch w, EventMask mask)
     {
+        // A move no IN_MOVED_FROM told of (or none paired), to where a listing already found it: it arrived.
+        if (!w.ExpectMoveSelf && adoption.IsRelocating(w))
+            adoption.Arrived(w);
         // Its move was paired inside the tree and the paths are already the new ones. A directory under a tracked
         // parent always had its move seen by that parent (moved out, it would be silent by now), even when a
         // listing found it at its new place before the move's own events were processed.

@@ -107,7 +107,7 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
                 queue.ReadMore(IsDirectoryRead);
             var existing = manager.WatchAt(dir);
             var like = existing ?? (PathText.Parent(dir) is { } parent ? manager.WatchAt(parent) : null) ?? root;
-            var now = adoption.AddLike(dir, like, out _, out var movedFrom);
+            var now = manager.AddLike(dir, like, out _, out var movedFrom);
             if (movedFrom is not null)
                 adoption.Rebase(movedFrom, dir);
             if (now is null && dir != root.Path)

@@ -56,6 +56,7 @@ internal sealed class TreeTracker
             _overflow.OnOverflow(wd, mask);
             return;
         }
+        _adoption.Relocate(_queue.Position);
         var watch = _manager.WatchForEvent(wd);
         if (watch is null)
         {
@@ -83,17 +84,18 @@ internal sealed class TreeTracker
     public void EndBatch()
     {
         _adoption.Expire(_queue.Position);
+        _adoption.Relocate(_queue.Position, reached: true);
         _overflow.RunPending();
     }
 
-    private static bool NeedsTracking(Watch watch, EventMask mask) =>
+    private bool NeedsTracking(Watch watch, EventMask mask) =>
         (mask & (EventMask.MovedFrom | EventMask.MovedTo | EventMask.MoveSelf | EventMask.Ignored)) != 0
         || (watch.Tracked && (mask & (EventMask.Create | EventMask.Delete)) != 0)
-        || watch.Silent;
+        || watch.Silent || _adoption.IsAway(watch);
 
     private void Track(Watch w, EventMask mask, uint cookie, ReadOnlySpan<byte> name)
     {
-        if (w.Silent)
+        if (w.Silent || _adoption.IsAway(w))
         {
             if ((mask & EventMask.Ignored) != 0)
                 _manager.Forget(w);

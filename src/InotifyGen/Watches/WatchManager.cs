@@ -312,15 +312,16 @@ public sealed class WatchManager : IDisposable
     /// <summary>Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.</summary>
     internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked, out bool created,
         EventMask kernelOnly = EventMask.None, bool? isDir = null) =>
-        Add(path, mask, handler, autoAdd, filter, tracked, out created, out _, kernelOnly, isDir);
+        Add(path, mask, handler, autoAdd, filter, tracked, out created, out _, kernelOnly, isDir, deferMove: false);
 
     /// <summary>
     /// <see cref="Add(string, EventMask, ProcessEvent?, bool, ExcludeFilter?, bool, out bool, EventMask, bool?)"/>, also telling
     /// where the watch was when the kernel gave back the wd of a watch known at another path: the directory moved
-    /// without our seeing it yet, and its sub-watches moved with it.
+    /// without our seeing it yet, and its sub-watches moved with it. With <paramref name="deferMove"/> the table is
+    /// left as it is: the caller moves it once the queued events of that past have been read against the old paths.
     /// </summary>
     private Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked,
-        out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir)
+        out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir, bool deferMove)
     {
         movedFrom = null;
         lock (_gate)
@@ -340,7 +341,8 @@ public sealed class WatchManager : IDisposable
                 if (existing.Path != path)
                 {
                     movedFrom = existing.Path;
-                    RemoveFromKernel(_table.Move(existing.Path, path));
+                    if (!deferMove)
+                        RemoveFromKernel(_table.Move(existing.Path, path));
                 }
                 existing.Mask = mask;
                 existing.Handler = handler;
@@ -361,15 +363,16 @@ public sealed class WatchManager : IDisposable
     /// <summary>
     /// Watches a directory found by the tree bookkeeping with the settings of <paramref name="like"/>. Returns null
     /// when it is already gone or is no longer a directory (it raced with a delete or a move); logs other failures.
-    /// <paramref name="movedFrom"/> is where an existing watch of the same directory was (see Add).
+    /// <paramref name="movedFrom"/> is where an existing watch of the same directory is (see Add); with
+    /// <paramref name="deferMove"/> it stays there until the caller moves it.
     /// </summary>
-    internal Watch? AddLike(string path, Watch like, out bool created, out string? movedFrom)
+    internal Watch? AddLike(string path, Watch like, out bool created, out string? movedFrom, bool deferMove = false)
     {
         created = false;
         movedFrom = null;
         try
         {
-            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, out movedFrom, EventMask.OnlyDir, isDir: true);
+            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, out movedFrom, EventMask.OnlyDir, isDir: true, deferMove);
         }
         catch (InotifyException e) when (e.Errno is Libc.ENOENT or Libc.ENOTDIR)
         {
@@ -415,13 +418,25 @@ public sealed class WatchManager : IDisposable
         }
     }
 
-    /// <summary>Detaches the watch on <paramref name="path"/> (when <paramref name="includeSelf"/>) and every watch below it.</summary>
-    internal void DetachTree(string path, bool includeSelf)
+    /// <summary>
+    /// Detaches the watch on <paramref name="path"/> (when <paramref name="includeSelf"/>) and every watch below it,
+    /// except the sub-trees whose top <paramref name="keep"/> says stay in the tree.
+    /// </summary>
+    internal void DetachTree(string path, bool includeSelf, Func<Watch, bool>? keep = null)
     {
         lock (_gate)
+        {
+            var kept = new List<string>();
             foreach (var w in _table.Under(path))
-                if (includeSelf || w.Path != path)
+            {
+                if (kept.Exists(k => PathText.IsAtOrBelow(w.Path, k)))
+                    continue;
+                if (keep?.Invoke(w) == true)
+                    kept.Add(w.Path);
+                else if (includeSelf || w.Path != path)
                     Detach(w);
+            }
+        }
     }
 
     /// <summary>Live watches at or below <paramref name="path"/>, parents before children.</summary>

@@ -42,8 +42,25 @@ public class ModelTests(ITestOutputHelper output)
         {
             runs++;
             RunScenario(s);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithEndSize(60));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(
+            int.TryParse(Environment.GetEnvironmentVariable("INOTIFYGEN_MODEL_RUNS"), out var n) ? n : 300).WithEndSize(60));
         output.WriteLine($"{runs} scenarios passed");
+    }
+
+    /// <summary>Scenarios this test once found, shrunk: each fails every time without its fix.</summary>
+    public static TheoryData<string> Regressions => new()
+    {
+        "423 False 16384 6,409,47,1 8,443,197,2 3,709,672,2 8,323,957,0 4,439,570,0 8,435,384,6 1,149,103,0",
+        "203 True 35 1,519,787,1 4,693,728,6 5,236,359,3 5,265,665,3 5,403,605,6",
+    };
+
+    [Theory]
+    [MemberData(nameof(Regressions))]
+    public void FoundOnce_PassesEveryTime(string scenario)
+    {
+        var parts = scenario.Split(' ');
+        var steps = parts[3..].Select(p => p.Split(',').Select(int.Parse).ToArray()).Select(a => (a[0], a[1], a[2], a[3])).ToArray();
+        RunScenario(new Scenario(int.Parse(parts[0]), bool.Parse(parts[1]), int.Parse(parts[2]), steps));
     }
 
     internal static void RunScenario(Scenario s)

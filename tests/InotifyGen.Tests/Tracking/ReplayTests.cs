@@ -54,7 +54,7 @@ public class ReplayTests
             Before = ["/w/", "/w/a/", "/w/a/p/", "/out/", "/out/x/", "/out/x/deep/"],
             Ops = ["mv /out/x /w/a/p/x", "mkdir /w/b", "mv /w/a/p /w/b/p"],
             Delivers = ["IN_MOVED_TO|IN_ISDIR /w/a/p/x", "IN_CREATE|IN_ISDIR /w/b", "IN_CREATE|IN_ISDIR /w/b/p synthetic",
-                "IN_CREATE|IN_ISDIR /w/b/p/x/deep synthetic", "IN_MOVED_FROM|IN_ISDIR /w/a/p moved-out"],
+                "IN_MOVED_FROM|IN_ISDIR /w/a/p moved-out", "IN_CREATE|IN_ISDIR /w/b/p/x/deep synthetic"],
         },
         new("the same, one level deeper: the new directory's parent sat below the one that moved")
         {

@@ -61,16 +61,22 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     public List<(int Wd, EventMask Mask, string Name, string? WatchPath)> History { get; } = new();
 
     private readonly List<Inode?> _historyInodes = new();
+    private readonly List<Inode?> _historySubjects = new();
 
     /// <summary>
     /// Every path the directory of History entry <paramref name="index"/> had from the moment the event was queued
     /// until now (null when it left the tree), oldest first.
     /// </summary>
-    public List<string?> PathsSince(int index)
+    public List<string?> PathsSince(int index) => PathsSince(_historyInodes[index], index, History[index].WatchPath);
+
+    /// <summary>Every path the entry an event of History entry <paramref name="index"/> names had from then until now.</summary>
+    public List<string?> EntryPathsSince(int index) =>
+        PathsSince(_historySubjects[index], index, History[index].WatchPath is { } w ? PathText.Join(w, History[index].Name) : null);
+
+    private static List<string?> PathsSince(Inode? inode, int index, string? fallback)
     {
-        var inode = _historyInodes[index];
         if (inode is null)
-            return [History[index].WatchPath];
+            return [fallback];
         var paths = new List<string?>();
         for (var k = 0; k < inode.Paths.Count; k++)
         {
@@ -84,6 +90,9 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     /// <summary>The names the last listing of each path returned.</summary>
     public Dictionary<string, HashSet<string>> LastListing { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every change made to the tree, for failure messages.</summary>
+    public List<string> Operations { get; } = new();
+
     public int Fd => -1;
 
     public bool IsClosed => _closed;
@@ -92,11 +101,16 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
 
     // ---- the tree, as a test changes it ----
 
-    public void Mkdir(string path) => Make(path, isDirectory: true);
+    public void Mkdir(string path)
+    {
+        Operations.Add($"mkdir {path}");
+        Make(path, isDirectory: true);
+    }
 
     /// <summary>Creates, writes and closes a file: IN_CREATE, IN_MODIFY, IN_CLOSE_WRITE on its directory.</summary>
     public void WriteFile(string path)
     {
+        Operations.Add($"write {path}");
         var inode = Make(path, isDirectory: false);
         var (parent, name) = Split(path);
         Emit(Resolve(parent)!, EventMask.Open, 0, name, inode);
@@ -107,6 +121,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     /// <summary>rename(2); the destination must not exist. IN_MOVED_FROM, IN_MOVED_TO, then IN_MOVE_SELF, as Linux queues them.</summary>
     public void Rename(string from, string to)
     {
+        Operations.Add($"mv {from} {to}");
         var (fromParent, fromName) = Split(from);
         var (toParent, toName) = Split(to);
         var source = Resolve(fromParent) ?? throw new InvalidOperationException($"no {fromParent}");
@@ -117,10 +132,10 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         source.Children.Remove(fromName);
         target.Children[toName] = inode;
         source.Stamp = target.Stamp = ++_stamp;
-        NotePaths(inode, PathOf(inode));
         var cookie = _nextCookie++;
         var dir = inode.IsDirectory ? EventMask.IsDir : 0;
         Emit(source, EventMask.MovedFrom | dir, cookie, fromName, inode);
+        NotePaths(inode, PathOf(inode)); // the IN_MOVED_FROM still names the old place
         Emit(target, EventMask.MovedTo | dir, cookie, toName, inode);
         EmitSelf(inode, EventMask.MoveSelf);
     }
@@ -128,6 +143,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     /// <summary><c>rm -r</c>: children first; for each, IN_DELETE_SELF and IN_IGNORED on its own watch, then IN_DELETE on its parent.</summary>
     public void Remove(string path)
     {
+        Operations.Add($"rm {path}");
         var (parentPath, name) = Split(path);
         var parent = Resolve(parentPath) ?? throw new InvalidOperationException($"no {parentPath}");
         RemoveEntry(parent, name);
@@ -327,7 +343,6 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             RemoveEntry(inode, child);
         parent.Children.Remove(name);
         parent.Stamp = ++_stamp;
-        inode.Paths.Add((History.Count, null));
         EmitSelf(inode, EventMask.DeleteSelf);
         if (inode.Wd != 0)
         {
@@ -336,6 +351,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             inode.Wd = 0;
         }
         Emit(parent, EventMask.Delete | (inode.IsDirectory ? EventMask.IsDir : 0), 0, name, inode);
+        inode.Paths.Add((History.Count, null));
     }
 
     /// <summary>A directory moved: it and everything below it have new paths from now on.</summary>
@@ -349,7 +365,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     private void Emit(Inode directory, EventMask mask, uint cookie, string name, Inode subject)
     {
         if (directory.Wd != 0 && (directory.Mask & mask & EventMask.AllEvents) != 0)
-            Queue(new Queued(directory.Wd, mask, cookie, FileNames.Encode(name)), PathOf(directory), directory);
+            Queue(new Queued(directory.Wd, mask, cookie, FileNames.Encode(name)), PathOf(directory), directory, subject);
     }
 
     private void EmitSelf(Inode inode, EventMask mask)
@@ -358,7 +374,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             Queue(new Queued(inode.Wd, mask, 0, []), PathOf(inode), inode);
     }
 
-    private void Queue(Queued e, string? watchPath, Inode? of = null)
+    private void Queue(Queued e, string? watchPath, Inode? of = null, Inode? subject = null)
     {
         if (_closed)
             return;
@@ -373,12 +389,14 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
                 _queue.AddLast(new Queued(-1, EventMask.QueueOverflow, 0, []));
                 History.Add((-1, EventMask.QueueOverflow, "", null));
                 _historyInodes.Add(null);
+                _historySubjects.Add(null);
             }
             return;
         }
         _queue.AddLast(e);
         History.Add((e.Wd, e.Mask, FileNames.Decode(e.Name), watchPath));
         _historyInodes.Add(of);
+        _historySubjects.Add(subject ?? of);
     }
 
     private string? PathOf(Inode target)

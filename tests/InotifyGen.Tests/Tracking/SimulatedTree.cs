@@ -79,12 +79,16 @@ internal sealed class SimulatedTree : IDisposable
         var live = WatchManager.Watches.Values.ToList();
         var watched = new SortedSet<string>(live.Select(w => w.Path), StringComparer.Ordinal);
         Assert.True(onDisk.SetEquals(watched),
-            $"not watched: [{string.Join(", ", onDisk.Except(watched))}]; watched but not on disk: [{string.Join(", ", watched.Except(onDisk))}]");
+            $"not watched: [{string.Join(", ", onDisk.Except(watched))}]; watched but not on disk: [{string.Join(", ", watched.Except(onDisk))}]\n"
+            + "delivered (without directory reads):\n" + string.Join("\n", Delivered.Where(l => !l.Contains("_NOWRITE") && !l.StartsWith("IN_OPEN") && !l.StartsWith("IN_ACCESS")))
+            + "\noperations:\n" + string.Join("\n", Kernel.Operations));
         foreach (var w in live)
             Assert.True(Kernel.WatchOn(w.Path) == w.Wd, $"{w.Path} is watched by wd {w.Wd}, but the kernel's watch on it is {Kernel.WatchOn(w.Path)}");
     }
 
-    public void AssertNoViolations() => Assert.True(Violations.Count == 0, string.Join("\n", Violations));
+    public void AssertNoViolations() => Assert.True(Violations.Count == 0, string.Join("\n", Violations)
+        + "\ndelivered (without directory reads):\n" + string.Join("\n", Delivered.Where(l => !l.Contains("_NOWRITE") && !l.StartsWith("IN_OPEN") && !l.StartsWith("IN_ACCESS")))
+        + "\noperations:\n" + string.Join("\n", Kernel.Operations));
 
     public void Dispose() => Notifier.Dispose();
 
@@ -123,6 +127,11 @@ internal sealed class SimulatedTree : IDisposable
             var truePaths = Kernel.PathsSince(i);
             if (h.WatchPath is not null && !truePaths.Contains(e.Path))
                 Violations.Add($"{e.MaskName} name '{e.Name}' delivered with path {e.Path}, but its directory was at {string.Join(", then ", truePaths)}");
+            // And the entry it names must have been at that full path (a directory path from one moment and a name
+            // from another make a path nothing ever had).
+            var entryPaths = Kernel.EntryPathsSince(i);
+            if (h.WatchPath is not null && e.Name.Length > 0 && !entryPaths.Contains(e.PathName))
+                Violations.Add($"{e.MaskName} delivered for {e.PathName}, but the entry was at {string.Join(", then ", entryPaths.Select(p => p ?? "(gone)"))}");
             return;
         }
         Violations.Add($"{e.MaskName} {e.PathName} (wd {e.Wd}) was delivered but never queued after the last match");
