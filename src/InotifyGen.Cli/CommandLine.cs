@@ -90,6 +90,10 @@ internal sealed class CommandLine
         HelpName = "FILE",
     };
 
+    // Hidden from --help: the man page and the shell completions, rendered from this table (Docs/).
+    private readonly Option<bool> _man = new("--man") { Description = "Print the manual page (roff) and exit", Arity = ArgumentArity.Zero, Hidden = true };
+    private readonly Option<string> _completions = new("--completions") { Description = "Print the completion script for SHELL (bash) and exit", HelpName = "SHELL", Hidden = true };
+
     private readonly Argument<string[]> _paths = new("path")
     {
         Description = "Files or directories to watch (default /tmp)",
@@ -114,6 +118,8 @@ internal sealed class CommandLine
                      _daemon, _pidFile, _forceKill, _stdout, _stderr,
                  })
             Root.Options.Add(option);
+        Root.Options.Add(_man);
+        Root.Options.Add(_completions);
         Root.Arguments.Add(_paths);
     }
 
@@ -125,6 +131,17 @@ internal sealed class CommandLine
     public static bool IsHelp(ParseResult result) => result.Action is HelpAction;
 
     public static bool IsVersion(ParseResult result, CommandLine cl) => result.GetValue(cl._version);
+
+    /// <summary>The text --man or --completions asks for, or null.</summary>
+    public string? Documentation(ParseResult result)
+    {
+        if (result.GetValue(_man))
+            return Docs.ManPage.Render(Root, Program.Version);
+        if (result.GetValue(_completions) is not { } shell)
+            return null;
+        return shell == "bash" ? Docs.Completions.Bash(Root, EventNames.ValidNames())
+            : throw new UsageException($"--completions: no script for '{shell}'; the shells are: {string.Join(", ", Docs.Completions.Shells)}");
+    }
 
     /// <summary>Validates the parse into options. Throws <see cref="UsageException"/> for any mistake.</summary>
     public CliOptions Bind(ParseResult r, string[] args)

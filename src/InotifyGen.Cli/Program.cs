@@ -28,6 +28,11 @@ internal static class Program
         OutputFd? output = null;
         try
         {
+            if (parse.Errors.Count == 0 && cl.Documentation(parse) is { } documentation)
+            {
+                Console.Out.Write(documentation);
+                return ExitOk;
+            }
             var options = cl.Bind(parse, args);
             var stdoutIsTerminal = options.OutFile is null && !Console.IsOutputRedirected;
             if (options.Daemon)
