@@ -49,10 +49,13 @@ public sealed class SettledEventsTests
         var aSettled = new TaskCompletionSource();
         var busyWrites = 0;
 
-        // b.txt is written every 50 ms until a.txt has settled, so it cannot settle first.
+        // b.txt is written before a.txt, then every 50 ms until a.txt has settled, so it cannot settle first (and,
+        // however late the writer task runs on a loaded machine, it is written at least twice by then).
+        dir.WriteFile("b.txt", $"{busyWrites++}");
         var writer = Task.Run(async () =>
         {
             dir.WriteFile("a.txt");
+            dir.WriteFile("b.txt", $"{busyWrites++}");
             while (!aSettled.Task.IsCompleted && !cts.IsCancellationRequested)
             {
                 dir.WriteFile("b.txt", $"{busyWrites++}");
