@@ -10,7 +10,7 @@ namespace InotifyGen.Benchmarks;
 /// Stop must return within 100 ms, whatever is queued.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 10, invocationCount: 1)]
-public class StopBenchmarks
+public partial class StopBenchmarks
 {
     private const int Events = 16_384;
     private string _root = "";
@@ -39,7 +39,8 @@ public class StopBenchmarks
         }
         _notifier = new ThreadedNotifier(_wm, _handler);
         _notifier.Start();
-        _handler.Started.Wait(); // the backlog is being dispatched
+        if (!_handler.Started.Wait(TimeSpan.FromSeconds(30)))
+            throw new InvalidOperationException("the notifier dispatched nothing in 30 s");
     }
 
     /// <summary>Stops the notifier in the middle of its backlog (from another thread) and waits for its thread to end.</summary>
