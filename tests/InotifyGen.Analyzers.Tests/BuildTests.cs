@@ -54,7 +54,41 @@ public class BuildTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, string file, params string[] args)
+    [Fact]
+    public async Task DotnetBuild_RulesThatMisfireOnHandlerMethods_AreSuppressedThereOnly()
+    {
+        using var project = TempProject.Create("Suppressed", """
+            root = true
+            [*.cs]
+            dotnet_diagnostic.CA1822.severity = warning
+            dotnet_diagnostic.IDE0051.severity = warning
+            dotnet_diagnostic.IDE0060.severity = warning
+            """,
+            ("Uploads.cs", """
+                using InotifyGen;
+
+                public partial class Uploads : ProcessEvent
+                {
+                    void process_IN_CREATE(InotifyEvent e) { }
+                    [OnDelete] private void Gone(InotifyEvent e) { }
+                    public bool process_IN_MODIFY(InotifyEvent e) => false;
+                    public int Helper(int unused) => 1;
+                    private void Unused() { }
+                }
+                """));
+
+        var (exitCode, output) = await project.RunAsync("build", "-p:EnforceCodeStyleInBuild=true");
+
+        Assert.True(exitCode == 0, output);
+        // The same rules still fire on a method that is no handler, so they were really on.
+        Assert.Contains("Uploads.cs(8,16): warning CA1822", output, StringComparison.Ordinal);
+        Assert.Contains("Uploads.cs(8,27): warning IDE0060", output, StringComparison.Ordinal);
+        Assert.Contains("Uploads.cs(9,18): warning IDE0051", output, StringComparison.Ordinal);
+        // None on the handler methods (lines 5 to 7).
+        Assert.DoesNotMatch(@"Uploads\.cs\([567],\d+\): warning", output);
+    }
+
+    internal static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, string file, params string[] args)
     {
         var start = new ProcessStartInfo(file)
         {
