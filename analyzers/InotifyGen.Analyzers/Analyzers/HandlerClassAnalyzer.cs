@@ -7,7 +7,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace InotifyGen.Analyzers;
 
@@ -43,7 +42,7 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             if (start.Compilation.GetTypeByMetadataName(HandlerMethods.ProcessEventMetadataName) is null)
                 return;
             start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
-            start.RegisterOperationAction(AnalyzeLocalFunction, OperationKind.LocalFunction, OperationKind.AnonymousFunction);
+            start.RegisterSyntaxNodeAction(AnalyzeLocalFunction, SyntaxKind.LocalFunctionStatement, SyntaxKind.ParenthesizedLambdaExpression);
         });
     }
 
@@ -86,7 +85,7 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The cheap test before any attribute is bound: a handler method is named process_* or carries an attribute.
+    /// The cheap test before any attribute is bound: a handler method is named process_* or carries an On... attribute.
     /// </summary>
     private static bool MayDeclareHandlers(INamedTypeSymbol type, System.Threading.CancellationToken ct)
     {
@@ -96,7 +95,7 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         foreach (var reference in type.DeclaringSyntaxReferences)
             if (reference.GetSyntax(ct) is TypeDeclarationSyntax declaration)
                 foreach (var member in declaration.Members)
-                    if (member is MethodDeclarationSyntax { AttributeLists.Count: > 0 })
+                    if (member is MethodDeclarationSyntax method && MayBeHandlerAttribute(method.AttributeLists))
                         return true;
         // From metadata (never analysed here) or with no candidate: nothing to classify.
         return false;
@@ -130,12 +129,15 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>IGEN013: a handler attribute on a local function or a lambda, which no dispatch ever calls.</summary>
-    private static void AnalyzeLocalFunction(OperationAnalysisContext context)
+    private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context)
     {
-        var (symbol, what) = context.Operation switch
+        var ct = context.CancellationToken;
+        var (symbol, what) = context.Node switch
         {
-            ILocalFunctionOperation f => (f.Symbol, "the local function '" + f.Symbol.Name + "'"),
-            IAnonymousFunctionOperation a => (a.Symbol, "a lambda"),
+            LocalFunctionStatementSyntax f when MayBeHandlerAttribute(f.AttributeLists) =>
+                (context.SemanticModel.GetDeclaredSymbol(f, ct) as IMethodSymbol, "the local function '" + f.Identifier.ValueText + "'"),
+            ParenthesizedLambdaExpressionSyntax l when MayBeHandlerAttribute(l.AttributeLists) =>
+                (context.SemanticModel.GetSymbolInfo(l, ct).Symbol as IMethodSymbol, "a lambda"),
             _ => (null, ""),
         };
         if (symbol is null)
@@ -144,11 +146,32 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         {
             if (HandlerMethods.ClassifyAttribute(attribute) is null)
                 continue;
-            var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
-                ?? context.Operation.Syntax.GetLocation();
+            var location = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? context.Node.GetLocation();
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerAttributeOnLocalFunction, location,
                 attribute.AttributeClass!.Name.Replace("Attribute", ""), what));
         }
+    }
+
+    /// <summary>
+    /// The syntax-only test before an attribute is bound: InotifyGen's handler attributes are all named On...
+    /// (an alias under another name is not seen by these rules; the generator still dispatches it).
+    /// </summary>
+    private static bool MayBeHandlerAttribute(SyntaxList<AttributeListSyntax> lists)
+    {
+        foreach (var list in lists)
+            foreach (var attribute in list.Attributes)
+            {
+                var name = attribute.Name switch
+                {
+                    QualifiedNameSyntax q => q.Right.Identifier.ValueText,
+                    AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+                    SimpleNameSyntax n => n.Identifier.ValueText,
+                    _ => "",
+                };
+                if (name.StartsWith("On", System.StringComparison.Ordinal))
+                    return true;
+            }
+        return false;
     }
 
     private static void ReportOutsideProcessEvent(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<HandlerMethod> declared)
