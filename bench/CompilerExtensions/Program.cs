@@ -9,7 +9,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 // Usage: CompilerExtensions [--handlers N] [--unrelated N] [--rounds N] NAME=DIR ...
 // Each DIR holds InotifyGen.Generator.dll and InotifyGen.Analyzers.dll. Every build is loaded in a context of its own
-// and run in turn, round after round, on the same compilation; the table shows the median of the rounds. One
+// and run in turn, round after round, on the same compilation; the table shows the median of the rounds (and, for
+// the totals, each round's sum). One
 // uncounted round first warms up the JIT for Roslyn and each build.
 var handlers = 2000;
 var unrelated = 20000;
@@ -40,9 +41,17 @@ var loaded = builds.Select(b => new Build(b.Name, b.Dir)).ToList();
 var results = loaded.ToDictionary(b => b.Name, _ => new List<(double Generator, double Analyzers, Dictionary<string, double> PerAnalyzer)>());
 foreach (var build in loaded)
     await build.MeasureAsync(Synthetic.Compilation(Math.Min(handlers, 200), Math.Min(unrelated, 2000)));
+// Each round starts with the next build, so no build always runs right after another; a full collection before each
+// measurement keeps one build's garbage out of the next one's time.
 for (var round = 0; round < rounds; round++)
-    foreach (var build in loaded)
+    for (var k = 0; k < loaded.Count; k++)
+    {
+        var build = loaded[(round + k) % loaded.Count];
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         results[build.Name].Add(await build.MeasureAsync(compilation));
+    }
 
 Console.WriteLine();
 Console.WriteLine("| build | generator (s) | analyzers, total (s) | " + string.Join(" | ", loaded[0].AnalyzerNames.Select(n => n + " (s)")) + " |");
