@@ -4,7 +4,10 @@
 //
 // The watches come from appsettings.json ("Inotify" section); override them on the command line, e.g.
 //   AotDaemon --pid-file /run/aotdaemon.pid --Inotify:Watches:0:Path=/srv/spool
-// SIGTERM or SIGINT stops it cleanly (exit code 0, pid file removed). Under systemd, run it without --daemon.
+// SIGTERM or SIGINT stops it cleanly (exit code 0, pid file removed). Under systemd, run it without --daemon, as a
+// Type=notify service: it reports READY=1 once the watches are set up (see README.md).
+// Its configuration reload (appsettings.json changes, a Kubernetes ConfigMap update) and its watches share one inotify
+// instance, so it runs where fs.inotify.max_user_instances leaves it only one.
 using AotDaemon;
 using InotifyGen.Daemon;
 using InotifyGen.Hosting;
@@ -55,6 +58,8 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     Args = hostArgs.ToArray(),
     ContentRootPath = AppContext.BaseDirectory, // find appsettings.json wherever the daemon is started from
 });
+builder.UseInotifyFileProvider(); // config reload on the daemon's own inotify instance, not a FileSystemWatcher's
+builder.Services.AddSystemd();     // Type=notify: READY=1 and STOPPING=1 to systemd; journal-friendly console logs
 builder.Logging.AddSimpleConsole(o =>
 {
     o.SingleLine = true;

@@ -2,10 +2,13 @@
 # Publishes samples/AotDaemon with Native AOT (zero trim/AOT warnings required), starts the native binary on a
 # spool directory, creates files, checks each CLOSE_WRITE is logged, checks the pid-file rules (a second instance
 # is refused), sends SIGTERM, and checks the exit code and that the pid file is gone. Prints size and idle RSS.
-# Usage: samples/AotDaemon/smoke-test.sh [--no-publish]
+# Usage: samples/AotDaemon/smoke-test.sh [--no-publish] [FRAMEWORK]   (FRAMEWORK: net10.0, the default, or net8.0)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=${AOTDAEMON_OUT:-$PWD/samples/AotDaemon/bin/publish-aot}
+publish=yes; [[ "${1:-}" == "--no-publish" ]] && { publish=no; shift; }
+framework=${1:-net10.0}
+echo "AotDaemon smoke test, $framework"
+out=${AOTDAEMON_OUT:-$PWD/samples/AotDaemon/bin/publish-aot-$framework}
 work=$(mktemp -d /dev/shm/aotdaemon-smoke.XXXXXX 2>/dev/null || mktemp -d)
 pid=""
 cleanup() { [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true; rm -rf "$work"; }
@@ -19,12 +22,12 @@ wait_for() { # wait_for SECONDS COMMAND...: polls until the command succeeds or 
   until "$@"; do (( SECONDS < deadline )) || return 1; sleep 0.05; done
 }
 
-if [[ "${1:-}" != "--no-publish" ]]; then
+if [[ $publish == yes ]]; then
   log="$work/publish.log"
-  dotnet publish samples/AotDaemon/AotDaemon.csproj -c Release -r linux-x64 -p:PublishAot=true -o "$out" >"$log" 2>&1 \
+  dotnet publish samples/AotDaemon/AotDaemon.csproj -f "$framework" -c Release -r linux-x64 -p:PublishAot=true -o "$out" >"$log" 2>&1 \
     || { cat "$log"; echo "publish failed"; exit 1; }
   warnings=$(grep -cE ': warning [A-Z]+[0-9]+' "$log" || true)
-  check "publish has zero trim/AOT warnings (found $warnings)" test "$warnings" -eq 0
+  check "$framework publish has zero trim/AOT warnings (found $warnings)" test "$warnings" -eq 0
 fi
 bin="$out/AotDaemon"
 check "native binary exists" test -x "$bin"
@@ -66,7 +69,20 @@ set -e
 pid=""
 check "exit code after SIGTERM is 0 (got $code)" test "$code" -eq 0
 check "pid file removed at exit" test ! -e "$pidfile"
+check "its lock file removed at exit" test ! -e "$pidfile.lock"
 check "shutdown was logged" grep -q "Stopped watching." "$logfile"
+
+# Where only one inotify instance is allowed (a user namespace's limit set to 1), the configuration reload and the
+# watches share it (UseInotifyFileProvider); a FileSystemWatcher-based reload would take it and fail the start.
+olog="$work/one-instance.log"; mkdir -p "$spool/one"
+unshare --user --map-root-user sh -c 'echo 1 > /proc/sys/user/max_inotify_instances && exec "$0" "$@"' \
+  "$bin" "--Inotify:Watches:0:Path=$spool/one" >"$olog" 2>&1 &
+opid=$!
+check "with one inotify instance allowed, the daemon starts watching" wait_for 10 grep -q "Watching:" "$olog"
+echo data > "$spool/one/f.txt"
+check "with one inotify instance allowed, CLOSE_WRITE is logged" wait_for 10 grep -q "CLOSE_WRITE $spool/one/f.txt" "$olog"
+kill -TERM "$opid" 2>/dev/null || true
+wait "$opid" 2>/dev/null || true
 
 # --daemon: the program re-executes itself in a new session and the launcher exits once the pid file is written.
 dlog="$work/daemon.log"

@@ -31,6 +31,10 @@ internal sealed record CliOptions
     public bool OutputChosen { get; init; }
     public string? Format { get; init; }
     public string TimeFormat { get; init; } = "%H:%M";
+    /// <summary>-0: each event ends with NUL instead of a newline.</summary>
+    public bool Print0 { get; init; }
+    /// <summary>--rescan-on-overflow: <see cref="Notifier.RescanOnOverflow"/>.</summary>
+    public bool RescanOnOverflow { get; init; }
     public bool Once { get; init; }
     public double? TimeoutSeconds { get; init; }
     public IReadOnlyList<string> Excludes { get; init; } = [];

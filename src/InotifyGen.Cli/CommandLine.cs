@@ -37,6 +37,8 @@ internal sealed class CommandLine
         Description = "Write one line per event from a template: %w watch path, %f file name, %e events, %Xe events separated by X, %T time, %n newline, %0 NUL, %% percent",
         HelpName = "FMT",
     };
+    private readonly Option<bool> _print0 = Flag("--print0", "-0",
+        "End each event with NUL instead of a newline, for xargs -0 (names may hold newlines)", "--null");
     private readonly Option<string> _timefmt = new("--timefmt")
     {
         Description = "strftime format of %T: %Y %y %m %d %e %H %I %M %S %p %j %a %A %b %B %h %F %T %D %R %s %z %Z %n %t %% (default %H:%M)",
@@ -65,6 +67,8 @@ internal sealed class CommandLine
         Description = "Append events to FILE instead of writing them to stdout",
         HelpName = "FILE",
     };
+    private readonly Option<bool> _rescan = Flag("--rescan-on-overflow", null,
+        "When the kernel queue overflows, walk the -r/-a trees again: watch what is new, drop what is gone, and report an IN_Q_OVERFLOW per tree (flagged events_lost in --json)");
     private readonly Option<bool> _quiet = Flag("--quiet", "-q", "Print only events: no set-up progress and no \"Watches established.\"");
 
     // Daemon options.
@@ -86,6 +90,10 @@ internal sealed class CommandLine
         HelpName = "FILE",
     };
 
+    // Hidden from --help: the man page and the shell completions, rendered from this table (Docs/).
+    private readonly Option<bool> _man = new("--man") { Description = "Print the manual page (roff) and exit", Arity = ArgumentArity.Zero, Hidden = true };
+    private readonly Option<string> _completions = new("--completions") { Description = "Print the completion script for SHELL (bash) and exit", HelpName = "SHELL", Hidden = true };
+
     private readonly Argument<string[]> _paths = new("path")
     {
         Description = "Files or directories to watch (default /tmp)",
@@ -104,11 +112,14 @@ internal sealed class CommandLine
         foreach (var option in new Option[]
                  {
                      _verbose, _recursive, _autoAdd, _glob, _events, _stats, _version, _rawFormat, _command,
-                     _json, _csv, _format, _timefmt,
+                     _json, _csv, _format, _timefmt, _print0,
                      _monitor, _once, _timeout, _exclude, _excludei, _include, _includei, _fromFile, _outFile, _quiet,
+                     _rescan,
                      _daemon, _pidFile, _forceKill, _stdout, _stderr,
                  })
             Root.Options.Add(option);
+        Root.Options.Add(_man);
+        Root.Options.Add(_completions);
         Root.Arguments.Add(_paths);
     }
 
@@ -120,6 +131,17 @@ internal sealed class CommandLine
     public static bool IsHelp(ParseResult result) => result.Action is HelpAction;
 
     public static bool IsVersion(ParseResult result, CommandLine cl) => result.GetValue(cl._version);
+
+    /// <summary>The text --man or --completions asks for, or null.</summary>
+    public string? Documentation(ParseResult result)
+    {
+        if (result.GetValue(_man))
+            return Docs.ManPage.Render(Root, Program.Version);
+        if (result.GetValue(_completions) is not { } shell)
+            return null;
+        return shell == "bash" ? Docs.Completions.Bash(Root, EventNames.ValidNames())
+            : throw new UsageException($"--completions: no script for '{shell}'; the shells are: {string.Join(", ", Docs.Completions.Shells)}");
+    }
 
     /// <summary>Validates the parse into options. Throws <see cref="UsageException"/> for any mistake.</summary>
     public CliOptions Bind(ParseResult r, string[] args)
@@ -154,14 +176,19 @@ internal sealed class CommandLine
         if (!daemon && r.GetValue(_forceKill))
             throw new UsageException("--force-kill only applies with --daemon; add --daemon or drop --force-kill");
 
+        var recursive = r.GetValue(_recursive);
+        var autoAdd = r.GetValue(_autoAdd);
+        if (r.GetValue(_rescan) && !recursive && !autoAdd)
+            throw new UsageException("--rescan-on-overflow rescans -r and -a trees; add -r (or -a), or drop --rescan-on-overflow");
+
         var format = r.GetValue(_format);
         return new CliOptions
         {
             Paths = paths,
             FromFileExcludes = excludedByFile,
             Verbose = r.GetValue(_verbose),
-            Recursive = r.GetValue(_recursive),
-            AutoAdd = r.GetValue(_autoAdd),
+            Recursive = recursive,
+            AutoAdd = autoAdd,
             Glob = r.GetValue(_glob),
             Mask = EventNames.ParseList(r.GetValue(_events)),
             Stats = r.GetValue(_stats),
@@ -172,6 +199,8 @@ internal sealed class CommandLine
             OutputChosen = outputs > 0,
             Format = format,
             TimeFormat = r.GetValue(_timefmt) ?? "%H:%M",
+            Print0 = r.GetValue(_print0),
+            RescanOnOverflow = r.GetValue(_rescan),
             Once = r.GetValue(_once),
             TimeoutSeconds = ParseTimeout(r.GetValue(_timeout)),
             Excludes = r.GetValue(_exclude) ?? [],
@@ -200,10 +229,20 @@ internal sealed class CommandLine
 
     private static void ReadFromFile(string file, List<string> paths, List<string> excluded)
     {
-        string[] lines;
+        IEnumerable<string> lines;
         try
         {
-            lines = file == "-" ? Console.In.ReadToEnd().Split('\n') : File.ReadAllLines(file);
+            // Bytes, decoded losslessly: a path that is not UTF-8 keeps its bytes.
+            byte[] bytes;
+            if (file == "-")
+            {
+                using var stdin = new MemoryStream();
+                Console.OpenStandardInput().CopyTo(stdin);
+                bytes = stdin.ToArray();
+            }
+            else
+                bytes = File.ReadAllBytes(file);
+            lines = Lines(bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -218,6 +257,17 @@ internal sealed class CommandLine
                 excluded.Add(line[1..]);
             else
                 paths.Add(line);
+        }
+    }
+
+    private static IEnumerable<string> Lines(byte[] bytes)
+    {
+        for (int start = 0, end; start < bytes.Length; start = end + 1)
+        {
+            end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0)
+                end = bytes.Length;
+            yield return FileNames.Decode(bytes.AsSpan(start, end - start));
         }
     }
 

@@ -3,7 +3,7 @@ using InotifyGen.Daemon;
 namespace InotifyGen.Cli;
 
 /// <summary>
-/// --daemon, with the runtime's daemon helpers (src/InotifyGen/Daemon). The parent re-executes inotifygen detached
+/// --daemon, with the daemon helpers of InotifyGen.Daemon. The parent re-executes inotifygen detached
 /// (new session, stdin on /dev/null, stdout/stderr on --stdout/--stderr or /dev/null), waits until the daemon has
 /// established its watches and written its pid file, and exits 0, or 1 if the daemon failed to start. The daemon
 /// takes the pid file once its watches are up, removes it when it stops (SIGTERM), and with --force-kill first stops

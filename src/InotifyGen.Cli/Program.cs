@@ -1,5 +1,5 @@
 using System.Reflection;
-using System.Text;
+using InotifyGen.Cli.Output;
 
 namespace InotifyGen.Cli;
 
@@ -14,6 +14,7 @@ internal static class Program
 
     public static int Main(string[] args)
     {
+        args = ExactArguments.Of(args);
         var cl = new CommandLine();
         var parse = cl.Parse(args);
         if (CommandLine.IsHelp(parse))
@@ -24,9 +25,14 @@ internal static class Program
             return ExitOk;
         }
 
-        TextWriter? fileOut = null;
+        OutputFd? output = null;
         try
         {
+            if (parse.Errors.Count == 0 && cl.Documentation(parse) is { } documentation)
+            {
+                Console.Out.Write(documentation);
+                return ExitOk;
+            }
             var options = cl.Bind(parse, args);
             var stdoutIsTerminal = options.OutFile is null && !Console.IsOutputRedirected;
             if (options.Daemon)
@@ -35,17 +41,8 @@ internal static class Program
                 if (code is { } parentExit)
                     return parentExit; // the parent: the daemon runs on without us
             }
-            var output = options.OutFile is { } file
-                ? fileOut = OpenOutFile(file)
-                : new StreamWriter(OpenStdout(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
-            try
-            {
-                return new Watcher(options, output, stdoutIsTerminal, Console.Error).Run();
-            }
-            finally
-            {
-                FlushQuietly(output);
-            }
+            output = options.OutFile is { } file ? OutputFd.Append(file) : OutputFd.Stdout();
+            return new Watcher(options, output, stdoutIsTerminal, Console.Error).Run();
         }
         catch (UsageException e)
         {
@@ -64,7 +61,7 @@ internal static class Program
         }
         finally
         {
-            fileOut?.Dispose();
+            output?.Dispose();
         }
     }
 
@@ -76,41 +73,6 @@ internal static class Program
             var v = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
             var plus = v.IndexOf('+', StringComparison.Ordinal);
             return plus < 0 ? v : v[..plus];
-        }
-    }
-
-    private static StreamWriter OpenOutFile(string file)
-    {
-        try
-        {
-            // Appended to, as inotifywait does.
-            return new StreamWriter(new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false), 64 * 1024);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeFailureException($"cannot open -o file '{file}': {e.Message}; check that its directory exists and is writable");
-        }
-    }
-
-    private static void FlushQuietly(TextWriter w)
-    {
-        try { w.Flush(); }
-        catch (IOException) { } // the reader went away (a closed pipe): nothing left to tell it
-    }
-
-    /// <summary>
-    /// fd 1 as a plain stream. Console's own stream ignores EPIPE, so `inotifygen | head -1` would never end; this one
-    /// throws, and <see cref="Watcher"/> stops when its reader is gone.
-    /// </summary>
-    private static Stream OpenStdout()
-    {
-        try
-        {
-            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            return Console.OpenStandardOutput(); // fd 1 is something FileStream refuses: fall back
         }
     }
 }

@@ -85,17 +85,8 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
             dir => dir != top ? AddOne(dir) : topIsWatched || AddTop(top).Count > 0, // an excluded top is not walked
             filter.ExcludesDirectory);
 
-    private static bool IsRealDirectory(string path)
-    {
-        try
-        {
-            return Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    /// <summary>A directory and not a link to one (lstat, with the path's exact bytes).</summary>
+    private static bool IsRealDirectory(string path) => LinuxFileSystem.Instance.IsDirectory(path, followLinks: false);
 
     private bool AddOne(string path)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
 using InotifyGen.Cli.Output;
 using Microsoft.Extensions.Logging;
 
@@ -8,19 +9,26 @@ namespace InotifyGen.Cli;
 /// <summary>
 /// The running command: sets the watches up, prints each event, and stops on -1, -t, SIGINT or SIGTERM.
 /// Everything happens on the calling thread (the notifier's loop); signal handlers only ask the loop to stop.
+/// Each batch of events is formatted into one reused byte buffer and written with one write(2) after the batch
+/// (<see cref="OutputFd"/>); a batch larger than <see cref="FlushAt"/> is written in parts.
 /// </summary>
 internal sealed class Watcher
 {
     /// <summary>How often the loop wakes up, when -t or -s needs a clock.</summary>
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(5);
+    private const int FlushAt = 1 << 20;
 
     private readonly CliOptions _o;
-    private readonly TextWriter _out;
+    private readonly OutputFd _out;
+    private readonly ByteBuffer _pending = new(64 * 1024);
+    private readonly EventPaths _paths = new();
+    private readonly byte _terminator;
     private readonly TextWriter _status;
     private readonly bool _colour;
     private readonly bool _printEvents;
     private readonly string? _outFilePath;
+    private readonly byte[]? _outFileName;
     private readonly EventFormatter _formatter;
     private readonly PathFilter _filter;
     private readonly BatchCommand? _command;
@@ -29,12 +37,14 @@ internal sealed class Watcher
     private readonly Stopwatch _sinceStats = Stopwatch.StartNew();
     private bool _statsDirty;
     private bool _gotEvent;
+    private bool _batchHadEvent;
     private int _exitCode;
 
-    public Watcher(CliOptions o, TextWriter output, bool outputIsTerminal, TextWriter status)
+    public Watcher(CliOptions o, OutputFd output, bool outputIsTerminal, TextWriter status)
     {
         _o = o;
         _out = output;
+        _terminator = o.Print0 ? (byte)0 : (byte)'\n';
         _status = status;
         _colour = o.Output == OutputKind.Raw && !o.RawFormat && outputIsTerminal
             && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
@@ -45,6 +55,7 @@ internal sealed class Watcher
         // pyinotify's -s replaces the event lines with the stats; an explicit output format keeps them.
         _printEvents = !o.Stats || o.OutputChosen;
         _outFilePath = o.OutFile is { } f ? Path.GetFullPath(f) : null;
+        _outFileName = _outFilePath is null ? null : Encoding.UTF8.GetBytes(Path.GetFileName(_outFilePath));
     }
 
     /// <summary>Watches until told to stop; returns the exit code (0, or 2 on -t timeout).</summary>
@@ -64,6 +75,7 @@ internal sealed class Watcher
             logger: logger)
         {
             StopOnCtrlC = false, // SIGINT and SIGTERM are handled below, the same way
+            RescanOnOverflow = _o.RescanOnOverflow,
         };
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; notifier.Stop(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; notifier.Stop(); });
@@ -75,21 +87,19 @@ internal sealed class Watcher
         try
         {
             notifier.Loop(AfterBatch);
-        }
-        catch (IOException e) when (IsBrokenPipe(e))
-        {
-            return Program.ExitOk; // the reader went away (`inotifygen | head -1`): nothing more to do
-        }
-        // Whatever ended the loop (a signal, -1, -t), what was printed reaches its reader.
-        try
-        {
+            // Whatever ended the loop (a signal, -1, -t), what was printed reaches its reader.
+            Flush();
             _command?.RunIfAny();
             if (_stats is not null)
                 PrintStats();
-            _out.Flush();
         }
-        catch (IOException e) when (IsBrokenPipe(e))
+        catch (OutputWriteException e) when (e.IsBrokenPipe)
         {
+            return Program.ExitOk; // the reader went away (`inotifygen | head -1`): nothing more to do
+        }
+        catch (OutputWriteException e)
+        {
+            throw new RuntimeFailureException($"{e.Message}; watching stopped");
         }
         return _exitCode;
     }
@@ -100,10 +110,10 @@ internal sealed class Watcher
             return; // -1: the rest of the batch is not reported
         if (e.Watch is not null && !_filter.IsEmpty && !_filter.Reports(e.PathName))
             return;
-        if (_outFilePath is not null && e.PathName == _outFilePath)
+        if (_outFileName is not null && e.NameBytes.SequenceEqual(_outFileName) && e.PathName == _outFilePath)
             return; // our own writes to -o FILE would feed back forever
         _gotEvent = true;
-        _sinceEvent.Restart();
+        _batchHadEvent = true; // -t's clock restarts after the batch: a clock read per event costs more than the rest
         if (_stats is not null)
         {
             _stats.Invoke(in e);
@@ -111,19 +121,46 @@ internal sealed class Watcher
         }
         if (!_printEvents && _command is null)
             return;
-        var text = _formatter.Format(in e, _colour);
+        var record = _paths.Record(in e);
+        var start = _pending.Length;
         if (_printEvents)
         {
-            _out.Write(text);
-            _out.Write(_formatter.Terminator);
+            _formatter.Format(in record, _colour, _pending);
+            _pending.Append(_terminator);
         }
-        _command?.Add(in e, _colour ? _formatter.Format(in e, false) : text, _formatter.Terminator);
+        if (_command is not null)
+        {
+            _command.Add(in e);
+            if (_printEvents && !_colour)
+                _command.Stdin.Append(_pending.Written[start..]); // the same bytes: format once
+            else
+            {
+                _formatter.Format(in record, false, _command.Stdin);
+                _command.Stdin.Append(_terminator);
+            }
+        }
+        if (_pending.Length >= FlushAt)
+            Flush();
+    }
+
+    /// <summary>Writes what the batch printed so far (one write(2)).</summary>
+    private void Flush()
+    {
+        if (_pending.Length == 0)
+            return;
+        _out.Write(_pending.Written);
+        _pending.Clear();
     }
 
     /// <summary>Runs after each batch and, with -t or -s, on every tick. Returning true ends the loop.</summary>
     private bool AfterBatch(Notifier notifier)
     {
-        _out.Flush();
+        if (_batchHadEvent)
+        {
+            _sinceEvent.Restart();
+            _batchHadEvent = false;
+        }
+        Flush();
         _command?.RunIfAny();
         if (_stats is not null && _statsDirty && _sinceStats.Elapsed >= StatsInterval)
             PrintStats();
@@ -143,12 +180,9 @@ internal sealed class Watcher
         _sinceStats.Restart();
         _statsDirty = false;
         var chart = _stats!.ToChart();
-        _out.Write(_stats + "\n" + chart + (chart.Length > 0 ? "\n" : ""));
-        _out.Flush();
+        _pending.AppendText(_stats + "\n" + chart + (chart.Length > 0 ? "\n" : ""));
+        Flush();
     }
-
-    /// <summary>EPIPE: the read end of our stdout pipe was closed.</summary>
-    private static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.InnerException is IOException { HResult: 32 };
 
     internal static bool IsTerminal(TextWriter w) =>
         ReferenceEquals(w, Console.Error) ? !Console.IsErrorRedirected

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace InotifyGen.Hosting;
 
@@ -78,7 +79,9 @@ public sealed class InotifyBuilder
 
     /// <summary>
     /// Reads watches and settings from the configuration section at <paramref name="sectionPath"/> of the app's
-    /// <see cref="IConfiguration"/> (default <c>Inotify</c>). Read by hand, not by the reflection binder: AOT-safe.
+    /// <see cref="IConfiguration"/> (default <c>Inotify</c>), bound by the configuration binder's source generator
+    /// (AOT-safe), checked when the host starts, and followed when the configuration reloads: a watch added there
+    /// is added to the running host, a removed one is removed.
     /// </summary>
     /// <example><code>
     /// "Inotify": {
@@ -89,7 +92,9 @@ public sealed class InotifyBuilder
     public InotifyBuilder BindConfiguration(string sectionPath = InotifyOptions.DefaultSection)
     {
         ArgumentException.ThrowIfNullOrEmpty(sectionPath);
-        Services.AddOptions<InotifyOptions>().Configure<IConfiguration>((o, config) => InotifyConfigurationReader.Read(config.GetSection(sectionPath), o));
+        Services.AddOptions<InotifyOptions>().Configure<IConfiguration>((o, config) => InotifyConfigurationBinding.Apply(config.GetSection(sectionPath), o));
+        Services.AddSingleton<IOptionsChangeTokenSource<InotifyOptions>>(sp =>
+            new ConfigurationChangeTokenSource<InotifyOptions>(sp.GetRequiredService<IConfiguration>().GetSection(sectionPath)));
         return this;
     }
 
@@ -97,7 +102,8 @@ public sealed class InotifyBuilder
     public InotifyBuilder BindConfiguration(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        return Configure(o => InotifyConfigurationReader.Read(section, o));
+        Services.AddSingleton<IOptionsChangeTokenSource<InotifyOptions>>(new ConfigurationChangeTokenSource<InotifyOptions>(section));
+        return Configure(o => InotifyConfigurationBinding.Apply(section, o));
     }
 
     /// <summary>

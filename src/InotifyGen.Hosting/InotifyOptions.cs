@@ -27,6 +27,9 @@ public sealed class InotifyOptions
 
     /// <summary>Handler factories by name (registered with <see cref="InotifyBuilder.AddHandler{THandler}(string?)"/>).</summary>
     internal Dictionary<string, Func<IServiceProvider, ProcessEvent>> Handlers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What configuration binding found wrong, each naming the key and the fix; reported by <see cref="InotifyOptionsValidator"/>.</summary>
+    internal List<string> Problems { get; } = new();
 }
 
 /// <summary>One watch: paths and what to watch them for (an element of <c>Inotify:Watches</c> in configuration).</summary>
@@ -50,4 +53,7 @@ public sealed class InotifyWatchOptions
 
     /// <summary>Regular expressions of paths not to watch under this watch.</summary>
     public IList<string> Exclude { get; } = new List<string>();
+
+    /// <summary>Where the watch was set, for error messages: its configuration key, or null when set in code.</summary>
+    internal string? Source { get; init; }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace InotifyGen.Hosting;
 
@@ -21,7 +22,8 @@ public static class InotifyServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new InotifyBuilder(services);
-        services.AddOptions<InotifyOptions>();
+        services.AddOptions<InotifyOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InotifyOptions>, InotifyOptionsValidator>());
         services.TryAddSingleton<LoggingHandler>();
         configure?.Invoke(builder);
         // Registered after the callback, so a pid file (UsePidFile) is taken before watching starts and released last.

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "The inotify event queue overflowed (fs.inotify.max_queued_events = {MaxQueuedEvents}): events were lost. Rescan of the watched trees: {Rescan}.")]
     public static partial void QueueOverflowLost(ILogger logger, int maxQueuedEvents, bool rescan);
+
+    [LoggerMessage(8, LogLevel.Warning, "The inotify event queue overflowed again during {Count} rescans in a row: rescanning is suspended until an overflow arrives after a calm stream. Raise fs.inotify.max_queued_events, or make the handlers faster.")]
+    public static partial void RescanSuspended(ILogger logger, int count);
 }

@@ -28,9 +28,9 @@ public sealed class ExitCodeTests
         [
             "-v, --verbose", "-r, --recursive", "-a, --auto-add, --auto_add", "-g, --glob", "-e, --event, --events-list <EVENT[,...]>",
             "-s, --stats", "-V, --version", "-f, --raw-format", "-c, --command <CMD>", "--json", "--csv", "--format <FMT>",
-            "--timefmt <FMT>", "-m, --monitor", "-1, --once", "-t, --timeout <SEC>", "--exclude <REGEX>", "--excludei <REGEX>",
+            "--timefmt <FMT>", "-0, --null, --print0", "-m, --monitor", "-1, --once", "-t, --timeout <SEC>", "--exclude <REGEX>", "--excludei <REGEX>",
             "--include <REGEX>", "--includei <REGEX>", "--fromfile <FILE>", "-o, --outfile <FILE>", "-q, --quiet",
-            "-d, --daemon", "--pid-file <FILE>", "--force-kill", "--stdout <FILE>", "--stderr <FILE>", "-?, -h, --help",
+            "--rescan-on-overflow", "-d, --daemon", "--pid-file <FILE>", "--force-kill", "--stdout <FILE>", "--stderr <FILE>", "-?, -h, --help",
         ];
         foreach (var option in options)
         {
@@ -59,6 +59,7 @@ public sealed class ExitCodeTests
     [InlineData(new[] { "--json", "--csv" }, "inotifygen: error: --json, --csv and --format cannot be combined; choose one output format")]
     [InlineData(new[] { "--exclude", "(" }, null)]
     [InlineData(new[] { "--pid-file", "/tmp/x.pid" }, "inotifygen: error: --pid-file only applies with --daemon; add --daemon or drop --pid-file")]
+    [InlineData(new[] { "--rescan-on-overflow", "/tmp" }, "inotifygen: error: --rescan-on-overflow rescans -r and -a trees; add -r (or -a), or drop --rescan-on-overflow")]
     [InlineData(new[] { "-e", "IN_ISDIR" }, "inotifygen: error: -e lists only flags and no event; add at least one event, e.g. -e IN_CREATE")]
     public void UsageErrors_AreOneLineAndExitTwo(string[] args, string? expected)
     {
@@ -196,6 +197,23 @@ public sealed class BrokenPipeTests
         Assert.Equal(2, shell.Stdout.Count);
         Assert.StartsWith("<Event dir=False mask=0x100 maskname=IN_CREATE name=f", shell.Stdout[0]);
         Assert.Equal("rc=0", shell.Stdout[1]);
+    }
+
+    [Fact]
+    public void WriteFailure_IsOneLineAndExitOne()
+    {
+        using var dir = new TempDir();
+        // /dev/full fails every write with ENOSPC.
+        using var shell = CliProcess.StartProgram("/bin/sh", "-c",
+            $"exec {CliProcess.ShellQuote(CliProcess.CliPath)} -e IN_CREATE {CliProcess.ShellQuote(dir.Path)} > /dev/full");
+        shell.WaitForStderr(l => l == "Watches established.");
+
+        File.WriteAllText(dir["f"], "x");
+        shell.WaitForExit();
+
+        Assert.Equal(1, shell.ExitCode);
+        Assert.Equal(["Setting up watches.", "Watches established.", "inotifygen: error: cannot write events to stdout: No space left on device; watching stopped"],
+            shell.Stderr);
     }
 }
 

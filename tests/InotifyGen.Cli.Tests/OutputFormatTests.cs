@@ -173,7 +173,7 @@ public sealed class OutputFormatTests
     /// (and, since the reader splits lines at '\r' too, "\r" updates arrive as lines of their own).</summary>
     internal static CliProcess OnTerminal(Dictionary<string, string?>? env, params string[] args)
     {
-        var command = string.Join(' ', new[] { CliProcess.CliPath }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var command = string.Join(' ', new[] { CliProcess.CliPath }.Concat(args).Select(CliProcess.ShellQuote));
         var p = CliProcess.StartProgramWith(env ?? new Dictionary<string, string?>(), "script", "-qfec", command, "/dev/null");
         p.WaitForLine(l => l.EndsWith("Watches established.", StringComparison.Ordinal));
         return p;

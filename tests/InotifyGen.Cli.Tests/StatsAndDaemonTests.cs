@@ -20,6 +20,7 @@ public sealed partial class StatsAndDaemonTests
         // The periodic print comes within 5 s of the events; no event lines are printed with -s, as in pyinotify.
         cli.WaitForLine(l => l.StartsWith("<Stats ", StringComparison.Ordinal) && l.Contains("IN_CREATE=4", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20));
+        cli.WaitForLines(3); // the chart rows follow the repr line: let them arrive before counting
         var periodic = cli.Stdout.Count;
         cli.Signal();
 

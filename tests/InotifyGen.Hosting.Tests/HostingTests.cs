@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace InotifyGen.Hosting.Tests;
 
@@ -11,22 +12,11 @@ public sealed class HostingTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    private static IHost Build(Action<HostApplicationBuilder> configure, CapturingLoggerProvider? logs = null)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<EventSink>();
-        builder.Logging.ClearProviders();
-        if (logs is not null)
-            builder.Logging.AddProvider(logs);
-        configure(builder);
-        return builder.Build();
-    }
-
     [Fact]
     public async Task AddInotify_WatchInCode_DispatchesToAHandlerResolvedFromDi_AndStopsWithTheHost()
     {
         using var dir = new TempDir(tmpfs: true);
-        using var host = Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite)));
         await host.StartAsync().WaitAsync(Deadline);
 
         dir.WriteFile("report.csv");
@@ -52,7 +42,7 @@ public sealed class HostingTests
         var deep = dir.CreateDirectory("a/sub/deep");
         var b = dir.CreateDirectory("b");
         var logs = new CapturingLoggerProvider();
-        using var host = Build(builder =>
+        using var host = TestHost.Build(builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -68,6 +58,7 @@ public sealed class HostingTests
             builder.Services.AddInotify(i => i.AddHandler<SinkHandler>("Sink").AddHandler<OtherHandler>().BindConfiguration());
         }, logs);
         await host.StartAsync().WaitAsync(Deadline);
+        await host.Services.GetRequiredService<InotifyService>().WatchesReady.WaitAsync(Deadline); // the walk runs after start
         var sink = host.Services.GetRequiredService<EventSink>();
 
         File.WriteAllText(System.IO.Path.Combine(deep, "x.txt"), "1"); // recursive: the sub-sub-directory is watched
@@ -94,7 +85,7 @@ public sealed class HostingTests
     {
         using var dir = new TempDir(tmpfs: true);
         var logs = new CapturingLoggerProvider();
-        using var host = Build(b =>
+        using var host = TestHost.Build(b =>
         {
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -117,7 +108,7 @@ public sealed class HostingTests
     {
         using var dir = new TempDir(tmpfs: true);
         var logs = new CapturingLoggerProvider();
-        using var host = Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite)), logs);
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch<SinkHandler>(dir.Path, EventMask.CloseWrite)), logs);
         await host.StartAsync().WaitAsync(Deadline);
         dir.WriteFile("throw");
         dir.WriteFile("after");
@@ -129,12 +120,12 @@ public sealed class HostingTests
 
     [Theory]
     [InlineData("Mask", "IN_CREATE|IN_CRAETE", "Inotify:Watches:0:Mask: 'IN_CRAETE' is not an event name")]
-    [InlineData("Recursive", "yes", "Inotify:Watches:0:Recursive: 'yes' is not true or false")]
+    [InlineData("Recursive", "yes", "'yes' at 'Inotify:Watches:0:Recursive'")]
     [InlineData("Handler", "Missing", "no inotify handler is registered as 'Missing'")]
     public async Task BadConfiguration_FailsTheStartWithTheKeyAndTheFix(string key, string value, string expected)
     {
         using var dir = new TempDir(tmpfs: true);
-        using var host = Build(b =>
+        using var host = TestHost.Build(b =>
         {
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -143,15 +134,16 @@ public sealed class HostingTests
             });
             b.Services.AddInotify(i => i.AddHandler<SinkHandler>().BindConfiguration());
         });
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync().WaitAsync(Deadline));
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync().WaitAsync(Deadline));
         Assert.Contains(expected, e.Message);
+        Assert.Null(host.Services.GetRequiredService<InotifyService>().WatchManager); // validated before any inotify instance
     }
 
     [Fact]
     public async Task MissingPath_FailsTheStartNamingThePath()
     {
         using var dir = new TempDir(tmpfs: true);
-        using var host = Build(b => b.Services.AddInotify(i => i.Watch(dir["nope"], EventMask.Create)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.Watch(dir["nope"], EventMask.Create)));
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync().WaitAsync(Deadline));
         Assert.Contains($"cannot watch '{dir["nope"]}': no such file or directory", e.Message);
     }
@@ -161,7 +153,7 @@ public sealed class HostingTests
     {
         using var dir = new TempDir(tmpfs: true);
         var pidPath = dir["run/app.pid"];
-        using var host = Build(b => b.Services.AddInotify(i => i.UsePidFile(pidPath).Watch<SinkHandler>(dir.Path, EventMask.Create)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.UsePidFile(pidPath).Watch<SinkHandler>(dir.Path, EventMask.Create)));
         await host.StartAsync().WaitAsync(Deadline);
         Assert.Equal(Environment.ProcessId, PidFile.ReadPid(pidPath));
         await host.StopAsync().WaitAsync(Deadline);
@@ -174,7 +166,7 @@ public sealed class HostingTests
         using var dir = new TempDir(tmpfs: true);
         var pidPath = dir["app.pid"];
         File.WriteAllText(pidPath, "1\n"); // init: always alive, started before any file
-        using var host = Build(b => b.Services.AddInotify(i => i.UsePidFile(pidPath).Watch<SinkHandler>(dir.Path, EventMask.Create)));
+        using var host = TestHost.Build(b => b.Services.AddInotify(i => i.UsePidFile(pidPath).Watch<SinkHandler>(dir.Path, EventMask.Create)));
         var e = await Assert.ThrowsAsync<PidFileException>(() => host.StartAsync().WaitAsync(Deadline));
         Assert.Equal(1, e.OwnerPid);
         Assert.Equal(1, PidFile.ReadPid(pidPath));

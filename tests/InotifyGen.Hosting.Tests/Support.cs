@@ -1,6 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace InotifyGen.Hosting.Tests;
+
+/// <summary>The tests' host: no defaults, an <see cref="EventSink"/>, and the log lines in <paramref name="logs"/> if given.</summary>
+public static class TestHost
+{
+    public static IHost Build(Action<HostApplicationBuilder> configure, CapturingLoggerProvider? logs = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<EventSink>();
+        builder.Logging.ClearProviders();
+        if (logs is not null)
+            builder.Logging.AddProvider(logs);
+        configure(builder);
+        return builder.Build();
+    }
+}
 
 /// <summary>A DI service the test handlers depend on: it collects what they saw, and tests wait on it with a deadline.</summary>
 public sealed class EventSink

@@ -5,29 +5,33 @@ using System.Text.RegularExpressions;
 namespace InotifyGen.Package.Tests;
 
 /// <summary>
-/// Packs InotifyGen (and InotifyGen.Hosting) into a temporary local feed, then creates a console app with
-/// `dotnet new console` and adds the package from that feed. Each run packs a version of its own
-/// (Directory.Build.props's version plus a pre-release tag), so NuGet's cache never serves an older build.
+/// Runs README's local-feed install commands (<see cref="ReadmeInstall"/>) in a copy of the repository under a
+/// temporary directory: they pack every package into <see cref="Feed"/> with a fresh pre-release version, create the
+/// console app <see cref="App"/> that uses InotifyGen from it, and install the inotifygen tool into <see cref="Tools"/>.
+/// The package tests then use that feed, app and tool.
 /// </summary>
-public sealed class NewUserFixture : IDisposable
+public sealed partial class NewUserFixture : IDisposable
 {
     public NewUserFixture()
     {
         Root = Directory.CreateTempSubdirectory("inotifygen-pkg-").FullName;
-        Feed = Directory.CreateDirectory(Path.Combine(Root, "feed")).FullName;
-        var props = File.ReadAllText(Path.Combine(RepositoryRoot, "Directory.Build.props"));
-        Version = Regex.Match(props, "<Version>([^<]+)</Version>").Groups[1].Value + "-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
+        Clone = Path.Combine(Root, "InotifyGen");
+        ReadmeInstall.CopyRepository(RepositoryRoot, Clone);
+        Commit = ReadmeInstall.Head(Clone);
+        var clock = Stopwatch.StartNew();
+        InstallOutput = Bash(Clone, ReadmeInstall.Commands(RepositoryRoot)).ShouldSucceed().Output;
+        InstallTime = clock.Elapsed;
 
-        foreach (var project in new[] { "src/InotifyGen/InotifyGen.csproj", "src/InotifyGen.Hosting/InotifyGen.Hosting.csproj" })
-            Dotnet(RepositoryRoot, "pack", Path.Combine(RepositoryRoot, project), "-c", "Release", "-o", Feed, "-p:Version=" + Version)
-                .ShouldSucceed();
-
-        App = CreateApp("app");
+        Feed = Path.Combine(Root, "inotifygen-feed");
+        App = Path.Combine(Root, "myapp");
+        Tools = Path.Combine(Root, "tools");
+        Version = Directory.GetFiles(Feed, "InotifyGen.*.nupkg").Select(f => LibraryVersion().Match(Path.GetFileName(f)))
+            .Single(m => m.Success).Groups[1].Value;
     }
 
     /// <summary>
-    /// `dotnet new console` with the package added from the local feed, as a user does. The template offers only
-    /// net10.0; another <paramref name="framework"/> is set in the project file, as a user would edit it.
+    /// Another `dotnet new console` app with the package from the feed, as README's commands make one. The template
+    /// offers only net10.0; another <paramref name="framework"/> is set in the project file, as a user would edit it.
     /// </summary>
     public string CreateApp(string name, string framework = "net10.0")
     {
@@ -35,49 +39,56 @@ public sealed class NewUserFixture : IDisposable
         Dotnet(Root, "new", "console", "-o", app).ShouldSucceed();
         var csproj = Path.Combine(app, name + ".csproj");
         File.WriteAllText(csproj, Regex.Replace(File.ReadAllText(csproj), "<TargetFramework>[^<]+</TargetFramework>", $"<TargetFramework>{framework}</TargetFramework>"));
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        File.Copy(Path.Combine(App, "nuget.config"), Path.Combine(app, "nuget.config"));
         Dotnet(app, "add", "package", "InotifyGen", "--version", Version).ShouldSucceed();
         return app;
     }
 
+    /// <summary>The temporary directory: the repository copy, the feed, the apps and the tools are in it.</summary>
     public string Root { get; }
+    /// <summary>The copy of the repository that was packed (its own git repository, one commit).</summary>
+    public string Clone { get; }
+    /// <summary>That commit: Source Link and the nuspec's repository element name it.</summary>
+    public string Commit { get; }
     public string Feed { get; }
     public string App { get; }
+    public string Tools { get; }
     public string Version { get; }
+    public string InstallOutput { get; }
+    public TimeSpan InstallTime { get; }
 
     public static string RepositoryRoot { get; } = typeof(NewUserFixture).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
     /// <summary>Runs the dotnet CLI to completion, with a deadline.</summary>
-    public static Result Dotnet(string workingDirectory, params string[] args)
+    public static Result Dotnet(string workingDirectory, params string[] args) => Run("dotnet", workingDirectory, args);
+
+    /// <summary>Runs a shell script (bash -euo pipefail) to completion, with a deadline.</summary>
+    public static Result Bash(string workingDirectory, string script) => Run("bash", workingDirectory, ["-euo", "pipefail", "-c", script]);
+
+    private static Result Run(string file, string workingDirectory, string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        // No MSBuild node outlives the command (they would hold the temporary directory's files).
+        psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         // The test host's MSBuild settings must not leak into the user's build.
         foreach (var key in new[] { "MSBuildSDKsPath", "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly" })
             psi.Environment.Remove(key);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(8)))
+        var command = file + " " + string.Join(' ', args);
+        if (!p.WaitForExit(TimeSpan.FromMinutes(12)))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet " + string.Join(' ', args) + " did not finish in 8 minutes");
+            throw new TimeoutException(command + " did not finish in 12 minutes");
         }
-        return new Result("dotnet " + string.Join(' ', args), p.ExitCode, stdout.Result + stderr.Result);
+        return new Result(command, p.ExitCode, stdout.Result + stderr.Result);
     }
 
     public void Dispose()
@@ -85,6 +96,9 @@ public sealed class NewUserFixture : IDisposable
         try { Directory.Delete(Root, recursive: true); }
         catch (IOException) { }
     }
+
+    [GeneratedRegex(@"^InotifyGen\.(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)\.nupkg$")]
+    private static partial Regex LibraryVersion();
 
     public sealed record Result(string Command, int ExitCode, string Output)
     {
@@ -94,4 +108,11 @@ public sealed class NewUserFixture : IDisposable
             return this;
         }
     }
+}
+
+/// <summary>The test classes that share one <see cref="NewUserFixture"/>: README's install commands run once.</summary>
+[CollectionDefinition(Name)]
+public sealed class PackageFeed : ICollectionFixture<NewUserFixture>
+{
+    public const string Name = "package feed";
 }

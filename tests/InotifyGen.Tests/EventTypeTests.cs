@@ -154,7 +154,9 @@ public partial class EventTypeTests
 
         var e = rec.WaitFor(e => e.Mask == EventMask.Create);
         Assert.Equal(name, e.NameBytes.ToArray());
-        Assert.Equal("bad\uFFFD\uFFFD!", e.Name);
+        Assert.Equal("bad\uDCFF\uDCFE!", e.Name); // surrogateescape, as Python 3 (so pyinotify) decodes it
+        Assert.Equal(name, FileNames.Encode(e.Name));
+        Assert.Equal(name, FileNames.Encode(e.PathName)[^name.Length..]);
         Assert.Contains("name=bad", e.ToString());
     }
 

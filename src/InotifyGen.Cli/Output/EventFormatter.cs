@@ -1,19 +1,20 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace InotifyGen.Cli.Output;
 
-/// <summary>Turns one event into its output text (without the trailing newline).</summary>
+/// <summary>
+/// Writes one event's text (without what ends it) as bytes, straight into the output buffer. Names are the kernel's
+/// bytes: the raw formats (the default, --format, --csv) write them unchanged, as inotifywait does, and --json adds a
+/// base64 copy of any field that is not valid UTF-8.
+/// </summary>
 internal abstract class EventFormatter
 {
-    /// <summary>The event's text; <paramref name="colour"/> asks for terminal colours where the format has them.</summary>
-    public abstract string Format(in InotifyEvent e, bool colour);
-
-    /// <summary>What ends each event's text (a newline; a template decides its own).</summary>
-    public virtual string Terminator => "\n";
+    /// <summary>Appends the event's text; <paramref name="colour"/> asks for terminal colours where the format has them.</summary>
+    public abstract void Format(in EventRecord r, bool colour, ByteBuffer to);
 
     public static EventFormatter Create(CliOptions o) => o.Output switch
     {
@@ -23,145 +24,293 @@ internal abstract class EventFormatter
         _ => new RawFormatter(),
     };
 
-    /// <summary>inotifywait's %w: the watch's path, with a trailing slash when it is a directory.</summary>
-    protected static string WatchPath(in InotifyEvent e)
+    /// <summary>inotifywait's event names of a mask (<see cref="EventNames.Inotifywait"/>), encoded once per mask.</summary>
+    protected sealed class EventNameCache(string separator)
     {
-        var watchIsDir = e.Name.Length > 0 || (e.Watch?.IsDir ?? e.IsDir);
-        return watchIsDir && !e.Path.EndsWith('/') ? e.Path + "/" : e.Path;
+        private readonly Dictionary<EventMask, byte[]> _names = new();
+
+        public byte[] Of(EventMask mask)
+        {
+            if (!_names.TryGetValue(mask, out var bytes))
+                _names[mask] = bytes = Encoding.UTF8.GetBytes(EventNames.Inotifywait(mask, separator));
+            return bytes;
+        }
     }
 }
 
 /// <summary>
-/// pyinotify's line (<see cref="InotifyEvent.ToString"/>); in colour, pyinotify's ColoredOutputFormat escape codes,
-/// byte for byte.
+/// pyinotify's line (the layout of <see cref="InotifyEvent.ToString"/>, with the name's bytes as they are); in colour,
+/// pyinotify's ColoredOutputFormat escape codes, byte for byte.
 /// </summary>
 internal sealed class RawFormatter : EventFormatter
 {
     private const string Normal = "\e[0m", Red = "\e[31m", Bold = "\e[1m", Blue = "\e[34m", Purple = "\e[35m";
 
-    public override string Format(in InotifyEvent e, bool colour)
+    /// <summary>What surrounds the parts of a line, plain and coloured.</summary>
+    private sealed record Style(byte[] Head, byte[] BeforeField, byte[] BeforeValue, byte[] AfterValue, byte[] Tail);
+
+    private static readonly Style Plain = new("<Event"u8.ToArray(), " "u8.ToArray(), "="u8.ToArray(), [], " >"u8.ToArray());
+    private static readonly Style Coloured = new(
+        Bytes(Normal + "<" + Normal + Red + Bold + "Event" + Normal), Bytes(" " + Blue), Bytes(Normal + Normal + "=" + Normal + Purple),
+        Bytes(Normal), Bytes(" " + Normal + ">" + Normal));
+
+    public override void Format(in EventRecord r, bool colour, ByteBuffer to)
     {
-        if (!colour)
-            return e.ToString();
-        var sb = new StringBuilder(512);
-        sb.Append(Normal).Append('<').Append(Normal).Append(Red).Append(Bold).Append("Event").Append(Normal);
-        var mask = "0x" + ((uint)e.Mask).ToString("x", CultureInfo.InvariantCulture);
-        if (e.Watch is null)
+        var s = colour ? Coloured : Plain;
+        var e = r.Event;
+        to.Append(s.Head);
+        if (!r.HasWatch)
         {
-            Field(sb, "mask", mask);
-            Field(sb, "maskname", e.MaskName);
+            Mask(s, e.Mask, to);
+            to.Append(s.Tail);
+            return;
         }
-        else
+        if ((e.Mask & EventMask.Move) != 0)
         {
-            if ((e.Mask & EventMask.Move) != 0)
-                Field(sb, "cookie", e.Cookie.ToString(CultureInfo.InvariantCulture));
-            Field(sb, "dir", e.IsDir ? "True" : "False");
-            Field(sb, "mask", mask);
-            Field(sb, "maskname", e.MaskName);
-            Field(sb, "name", Quote(e.Name));
-            Field(sb, "path", Quote(e.Path));
-            Field(sb, "pathname", Quote(e.PathName));
-            if (e.SrcPathName is { } src)
-                Field(sb, "src_pathname", Quote(src));
-            Field(sb, "wd", e.Wd.ToString(CultureInfo.InvariantCulture));
+            Field(s, "cookie"u8, to);
+            to.AppendNumber(e.Cookie);
+            to.Append(s.AfterValue);
         }
-        return sb.Append(' ').Append(Normal).Append('>').Append(Normal).ToString();
+        Field(s, "dir"u8, to);
+        to.Append(e.IsDir ? "True"u8 : "False"u8);
+        to.Append(s.AfterValue);
+        Mask(s, e.Mask, to);
+        Field(s, "name"u8, to);
+        Quoted(r.Name, default, to);
+        to.Append(s.AfterValue);
+        Field(s, "path"u8, to);
+        Quoted(r.Path, default, to);
+        to.Append(s.AfterValue);
+        Field(s, "pathname"u8, to);
+        Quoted(r.Path, r.Name, to);
+        to.Append(s.AfterValue);
+        if (r.HasSrcPathName)
+        {
+            Field(s, "src_pathname"u8, to);
+            Quoted(r.SrcPathName, default, to);
+            to.Append(s.AfterValue);
+        }
+        Field(s, "wd"u8, to);
+        to.AppendNumber(e.Wd);
+        to.Append(s.AfterValue);
+        to.Append(s.Tail);
     }
 
-    private static void Field(StringBuilder sb, string name, string value) =>
-        sb.Append(' ').Append(Blue).Append(name).Append(Normal)
-          .Append(Normal).Append('=').Append(Normal)
-          .Append(Purple).Append(value).Append(Normal);
+    private static void Mask(Style s, EventMask mask, ByteBuffer to)
+    {
+        Field(s, "mask"u8, to);
+        to.Append("0x"u8);
+        to.AppendHex((uint)mask);
+        to.Append(s.AfterValue);
+        Field(s, "maskname"u8, to);
+        to.AppendText(EventsCodes.MaskName(mask));
+        to.Append(s.AfterValue);
+    }
 
-    private static string Quote(string s) => s.Length == 0 ? "''" : s;
+    private static void Field(Style s, ReadOnlySpan<byte> name, ByteBuffer to)
+    {
+        to.Append(s.BeforeField);
+        to.Append(name);
+        to.Append(s.BeforeValue);
+    }
+
+    /// <summary>pyinotify prints an empty string as <c>''</c>.</summary>
+    private static void Quoted(ReadOnlySpan<byte> path, ReadOnlySpan<byte> name, ByteBuffer to)
+    {
+        if (path.IsEmpty && name.IsEmpty)
+            to.Append("''"u8);
+        else
+            to.AppendJoined(path, name);
+    }
+
+    private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
 }
 
 /// <summary>
-/// One JSON object a line, fields in pyinotify's order: <c>{"wd":1,"mask":256,"maskname":"IN_CREATE","dir":false,
+/// One JSON object per event, fields in pyinotify's order: <c>{"wd":1,"mask":256,"maskname":"IN_CREATE","dir":false,
 /// "name":"foo","path":"/tmp/w","pathname":"/tmp/w/foo"}</c>; <c>cookie</c> on moves, <c>src_pathname</c> on a paired
-/// IN_MOVED_TO, only <c>mask</c> and <c>maskname</c> for IN_Q_OVERFLOW.
+/// IN_MOVED_TO, only <c>mask</c> and <c>maskname</c> for IN_Q_OVERFLOW, and <c>synthetic</c>, <c>events_lost</c>,
+/// <c>moved_out</c> (each <c>true</c>) when the event carries that flag. A name or path that is not valid UTF-8 is
+/// written as text with U+FFFD for each bad sequence, followed by <c>name_b64</c> (<c>path_b64</c>, ...): the exact
+/// bytes in base64, present only then.
 /// </summary>
 internal sealed class JsonFormatter : EventFormatter
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+    private static readonly JsonEncodedText Wd = JsonEncodedText.Encode("wd"), MaskField = JsonEncodedText.Encode("mask"),
+        MaskName = JsonEncodedText.Encode("maskname"), Dir = JsonEncodedText.Encode("dir"), Cookie = JsonEncodedText.Encode("cookie"),
+        Synthetic = JsonEncodedText.Encode("synthetic"), EventsLost = JsonEncodedText.Encode("events_lost"),
+        MovedOut = JsonEncodedText.Encode("moved_out");
+    private static readonly (JsonEncodedText Text, JsonEncodedText Base64) Name = Field("name"), Path = Field("path"),
+        PathName = Field("pathname"), SrcPathName = Field("src_pathname");
 
-    public override string Format(in InotifyEvent e, bool colour)
+    private readonly Utf8JsonWriter _json = new(Stream.Null, Options);
+    private readonly ByteBuffer _pathName = new(256);
+    private readonly Dictionary<EventMask, JsonEncodedText> _maskNames = new();
+
+    public override void Format(in EventRecord r, bool colour, ByteBuffer to)
     {
-        _buffer.ResetWrittenCount();
-        using (var w = new Utf8JsonWriter(_buffer, Options))
+        var e = r.Event;
+        var w = _json;
+        w.Reset(to);
+        w.WriteStartObject();
+        if (r.HasWatch)
+            w.WriteNumber(Wd, e.Wd);
+        w.WriteNumber(MaskField, (uint)e.Mask);
+        w.WriteString(MaskName, MaskNameOf(e.Mask));
+        if (r.HasWatch)
         {
-            w.WriteStartObject();
-            if (e.Watch is not null)
-                w.WriteNumber("wd", e.Wd);
-            w.WriteNumber("mask", (uint)e.Mask);
-            w.WriteString("maskname", e.MaskName);
-            if (e.Watch is not null)
-            {
-                w.WriteBoolean("dir", e.IsDir);
-                if ((e.Mask & EventMask.Move) != 0)
-                    w.WriteNumber("cookie", e.Cookie);
-                w.WriteString("name", e.Name);
-                w.WriteString("path", e.Path);
-                w.WriteString("pathname", e.PathName);
-                if (e.SrcPathName is { } src)
-                    w.WriteString("src_pathname", src);
-            }
-            w.WriteEndObject();
+            w.WriteBoolean(Dir, e.IsDir);
+            if ((e.Mask & EventMask.Move) != 0)
+                w.WriteNumber(Cookie, e.Cookie);
+            Bytes(w, Name, r.Name);
+            Bytes(w, Path, r.Path);
+            _pathName.Clear();
+            _pathName.AppendJoined(r.Path, r.Name);
+            Bytes(w, PathName, _pathName.Written);
+            if (r.HasSrcPathName)
+                Bytes(w, SrcPathName, r.SrcPathName);
         }
-        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        if ((e.Flags & EventFlags.Synthetic) != 0)
+            w.WriteBoolean(Synthetic, true);
+        if ((e.Flags & EventFlags.EventsLost) != 0)
+            w.WriteBoolean(EventsLost, true);
+        if ((e.Flags & EventFlags.MovedOut) != 0)
+            w.WriteBoolean(MovedOut, true);
+        w.WriteEndObject();
+        w.Flush();
     }
+
+    /// <summary>A name or path: the text itself when it is valid UTF-8; otherwise its lossy text and the exact bytes in base64.</summary>
+    private static void Bytes(Utf8JsonWriter w, (JsonEncodedText Text, JsonEncodedText Base64) field, ReadOnlySpan<byte> value)
+    {
+        if (Utf8.IsValid(value))
+        {
+            w.WriteString(field.Text, value);
+            return;
+        }
+        w.WriteString(field.Text, Encoding.UTF8.GetString(value));
+        w.WriteBase64String(field.Base64, value);
+    }
+
+    private JsonEncodedText MaskNameOf(EventMask mask)
+    {
+        if (!_maskNames.TryGetValue(mask, out var text))
+            _maskNames[mask] = text = JsonEncodedText.Encode(EventsCodes.MaskName(mask));
+        return text;
+    }
+
+    private static (JsonEncodedText, JsonEncodedText) Field(string name) =>
+        (JsonEncodedText.Encode(name), JsonEncodedText.Encode(name + "_b64"));
 }
 
-/// <summary>inotifywait's --csv: <c>%w,%e,%f</c>, each field quoted when it holds a comma, quote or line break.</summary>
+/// <summary>
+/// inotifywait's --csv: <c>%w,%e,%f</c>, each field quoted when it holds a comma, quote or line break (a quote doubled
+/// inside). Like inotifywait it writes the names' bytes as they are, so a byte-level CSV reader gets them back exactly.
+/// </summary>
 internal sealed class CsvFormatter : EventFormatter
 {
-    public override string Format(in InotifyEvent e, bool colour) =>
-        Quote(WatchPath(e)) + "," + Quote(EventNames.Inotifywait(e.Mask, ",")) + "," + Quote(e.Name);
+    private static readonly SearchValues<byte> NeedsQuotes = SearchValues.Create(",\"\n\r"u8);
+    private readonly EventNameCache _events = new(",");
+    private readonly ByteBuffer _watchPath = new(256);
 
-    private static string Quote(string s) =>
-        s.AsSpan().IndexOfAny(",\"\n\r") < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    public override void Format(in EventRecord r, bool colour, ByteBuffer to)
+    {
+        _watchPath.Clear();
+        r.AppendWatchPath(_watchPath);
+        Quote(_watchPath.Written, to);
+        to.Append((byte)',');
+        Quote(_events.Of(r.Event.Mask), to);
+        to.Append((byte)',');
+        Quote(r.Name, to);
+    }
+
+    private static void Quote(ReadOnlySpan<byte> field, ByteBuffer to)
+    {
+        if (field.IndexOfAny(NeedsQuotes) < 0)
+        {
+            to.Append(field);
+            return;
+        }
+        to.Append((byte)'"');
+        foreach (var b in field)
+        {
+            if (b == (byte)'"')
+                to.Append((byte)'"');
+            to.Append(b);
+        }
+        to.Append((byte)'"');
+    }
 }
 
 /// <summary>
 /// inotifywait's --format: %w watch path (directories end in '/'), %f file name, %e events comma-separated,
-/// %Xe events separated by the character X, %T the time in --timefmt, %n newline, %0 NUL, %% a percent sign.
-/// Like inotifywait, a newline follows each event.
+/// %Xe events separated by the character X, %T the time in --timefmt, %n newline, %0 NUL, %% a percent sign; any other
+/// %X is kept as written. Names are written as their bytes. The template is parsed once.
 /// </summary>
-internal sealed class TemplateFormatter(string template, string timeFormat) : EventFormatter
+internal sealed class TemplateFormatter : EventFormatter
 {
-    public override string Format(in InotifyEvent e, bool colour)
+    private enum Op { Literal, WatchPath, FileName, Events, Time }
+
+    private readonly List<(Op Op, byte[] Literal, EventNameCache? Events)> _parts = new();
+    private readonly string _timeFormat;
+
+    public TemplateFormatter(string template, string timeFormat)
     {
-        var sb = new StringBuilder(template.Length + 64);
+        _timeFormat = timeFormat;
+        var literal = new StringBuilder();
+        void Add(Op op, EventNameCache? events = null)
+        {
+            if (literal.Length > 0)
+                _parts.Add((Op.Literal, Encoding.UTF8.GetBytes(literal.ToString()), null));
+            literal.Clear();
+            if (op != Op.Literal)
+                _parts.Add((op, [], events));
+        }
         for (var i = 0; i < template.Length; i++)
         {
             var c = template[i];
             if (c != '%' || i + 1 >= template.Length)
             {
-                sb.Append(c);
+                literal.Append(c);
                 continue;
             }
             var d = template[++i];
             switch (d)
             {
-                case 'w': sb.Append(WatchPath(e)); break;
-                case 'f': sb.Append(e.Name); break;
-                case 'e': sb.Append(EventNames.Inotifywait(e.Mask, ",")); break;
-                case 'T': sb.Append(Strftime.Format(DateTimeOffset.Now, timeFormat)); break;
-                case 'n': sb.Append('\n'); break;
-                case '0': sb.Append('\0'); break;
-                case '%': sb.Append('%'); break;
+                case 'w': Add(Op.WatchPath); break;
+                case 'f': Add(Op.FileName); break;
+                case 'e': Add(Op.Events, new EventNameCache(",")); break;
+                case 'T': Add(Op.Time); break;
+                case 'n': literal.Append('\n'); break;
+                case '0': literal.Append('\0'); break;
+                case '%': literal.Append('%'); break;
                 default:
                     if (i + 1 < template.Length && template[i + 1] == 'e')
                     {
-                        sb.Append(EventNames.Inotifywait(e.Mask, d.ToString()));
+                        Add(Op.Events, new EventNameCache(d.ToString()));
                         i++;
                     }
                     else
-                        sb.Append('%').Append(d); // unknown: kept as written
+                        literal.Append('%').Append(d); // unknown: kept as written
                     break;
             }
         }
-        return sb.ToString();
+        Add(Op.Literal);
+    }
+
+    public override void Format(in EventRecord r, bool colour, ByteBuffer to)
+    {
+        foreach (var (op, literal, events) in _parts)
+        {
+            switch (op)
+            {
+                case Op.Literal: to.Append(literal); break;
+                case Op.WatchPath: r.AppendWatchPath(to); break;
+                case Op.FileName: to.Append(r.Name); break;
+                case Op.Events: to.Append(events!.Of(r.Event.Mask)); break;
+                case Op.Time: to.AppendText(Strftime.Format(DateTimeOffset.Now, _timeFormat)); break;
+            }
+        }
     }
 }

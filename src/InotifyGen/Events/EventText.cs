@@ -5,9 +5,6 @@ namespace InotifyGen;
 /// <summary>pyinotify's text forms of an event, shared by every event type and printer.</summary>
 internal static class EventText
 {
-    public static string JoinPath(string path, string name) =>
-        name.Length == 0 ? path : path.EndsWith('/') ? path + name : path + "/" + name;
-
     /// <summary>
     /// pyinotify's <c>repr(Event)</c>: fields sorted by name, mask in hex, <c>''</c> for an empty string,
     /// cookie only on moves, src_pathname only on a paired IN_MOVED_TO, and only mask fields for IN_Q_OVERFLOW.
@@ -26,7 +23,7 @@ internal static class EventText
           .Append(" maskname=").Append(EventsCodes.MaskName(mask))
           .Append(" name=").Append(Quote(name))
           .Append(" path=").Append(Quote(path))
-          .Append(" pathname=").Append(Quote(JoinPath(path, name)));
+          .Append(" pathname=").Append(Quote(PathText.Join(path, name)));
         if (srcPathName is not null)
             sb.Append(" src_pathname=").Append(Quote(srcPathName));
         return sb.Append(" wd=").Append(wd).Append(" >").ToString();

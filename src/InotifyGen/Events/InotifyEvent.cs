@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace InotifyGen;
 
 /// <summary>
@@ -49,16 +47,17 @@ public readonly ref struct InotifyEvent
     public ReadOnlySpan<byte> NameBytes { get; }
 
     /// <summary>
-    /// The entry's name (<c>""</c> when the event is on the watched item itself). A name that is not valid
-    /// UTF-8 is decoded with U+FFFD in place of bad bytes; <see cref="NameBytes"/> keeps the exact bytes.
+    /// The entry's name (<c>""</c> when the event is on the watched item itself). A name that is not valid UTF-8
+    /// keeps every byte, as a lone surrogate U+DC00 + byte (Python's <c>surrogateescape</c>, see <see cref="FileNames"/>);
+    /// <see cref="NameBytes"/> has the exact bytes.
     /// </summary>
-    public string Name => _name ?? (NameBytes.IsEmpty ? "" : Encoding.UTF8.GetString(NameBytes));
+    public string Name => _name ?? FileNames.Decode(NameBytes);
 
     /// <summary>The path of the watch the event came through (<c>""</c> for IN_Q_OVERFLOW).</summary>
     public string Path => _watch?.Path ?? "";
 
     /// <summary><see cref="Path"/> joined with <see cref="Name"/>, or <see cref="Path"/> when there is no name.</summary>
-    public string PathName => EventText.JoinPath(Path, Name);
+    public string PathName => PathText.Join(Path, Name);
 
     /// <summary>On an IN_MOVED_TO paired with its IN_MOVED_FROM: the full path the entry moved from.</summary>
     public string? SrcPathName { get; }

@@ -38,7 +38,7 @@ public sealed class OwnedInotifyEvent
     /// <inheritdoc cref="InotifyEvent.Path"/>
     public string Path { get; }
     /// <inheritdoc cref="InotifyEvent.PathName"/>
-    public string PathName => EventText.JoinPath(Path, Name);
+    public string PathName => PathText.Join(Path, Name);
     /// <inheritdoc cref="InotifyEvent.IsDir"/>
     public bool IsDir { get; }
     /// <inheritdoc cref="InotifyEvent.SrcPathName"/>

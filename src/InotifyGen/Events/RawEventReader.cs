@@ -12,7 +12,7 @@ internal static class RawEventReader
     /// <summary>The smallest read buffer the kernel accepts for one event: header plus NAME_MAX + 1.</summary>
     public const int MinBuffer = HeaderSize + 256;
 
-    public static bool TryRead(ReadOnlySpan<byte> buffer, ref int offset, out int wd, out EventMask mask, out uint cookie,
+    public static bool TryRead(ReadOnlySpan<byte> buffer, scoped ref int offset, out int wd, out EventMask mask, out uint cookie,
         out ReadOnlySpan<byte> name)
     {
         if (buffer.Length - offset < HeaderSize)

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace InotifyGen.Interop;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace InotifyGen.Interop;
 /// </summary>
 internal static class InotifyErrors
 {
-    public static int LastErrno => Marshal.GetLastPInvokeError();
+    public static int LastErrno => Libc.LastErrno;
 
     /// <summary>An inotify_init1 failure.</summary>
     public static InotifyException ForInit(int errno) => errno switch

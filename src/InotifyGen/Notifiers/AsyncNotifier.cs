@@ -59,7 +59,7 @@ public sealed class AsyncNotifier : IDisposable, IAsyncDisposable
     /// <param name="watchManager">The watches to read; closed when the notifier stops.</param>
     /// <param name="defaultHandler">For <see cref="RunAsync"/>: handles events of watches without their own handler
     /// (default <see cref="PrintAllEvents"/>). It also decides the events of an AddWatch without a mask.</param>
-    /// <param name="options">Buffer size and full behaviour of <see cref="ReadEventsAsync"/>.</param>
+    /// <param name="options">How to read and dispatch (<see cref="NotifierOptions"/>), and the buffer size and full behaviour of <see cref="ReadEventsAsync"/>.</param>
     /// <param name="logger">Where overflows, failed watches and handler errors are logged.</param>
     public AsyncNotifier(WatchManager watchManager, ProcessEvent? defaultHandler = null, AsyncNotifierOptions? options = null,
         ILogger? logger = null)
@@ -68,7 +68,7 @@ public sealed class AsyncNotifier : IDisposable, IAsyncDisposable
         _options = options ?? new AsyncNotifierOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Capacity, 1, nameof(options));
         _router = new Router(this, defaultHandler);
-        _notifier = new Notifier(watchManager, _router, logger: logger) { StopOnCtrlC = false };
+        _notifier = new Notifier(watchManager, _router, _options, logger) { StopOnCtrlC = false, MetricsKind = "async" };
         if (defaultHandler is not null && ReferenceEquals(defaultHandler.Logger, NullLogger.Instance))
             defaultHandler.Logger = _notifier.Logger;
     }
@@ -226,6 +226,7 @@ public sealed class AsyncNotifier : IDisposable, IAsyncDisposable
             if (channel.Reader.Count >= _options.Capacity)
             {
                 Interlocked.Increment(ref _dropped);
+                Diagnostics.InotifyMetrics.EventsLost("async"); // metrics
                 if (!_gapMarked)
                     _gapMarked = channel.Writer.TryWrite(OverflowMarker());
                 return;

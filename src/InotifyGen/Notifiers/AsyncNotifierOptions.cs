@@ -19,8 +19,8 @@ public enum AsyncFullMode
     DropNewest,
 }
 
-/// <summary>Settings of an <see cref="AsyncNotifier"/>.</summary>
-public sealed class AsyncNotifierOptions
+/// <summary>Settings of an <see cref="AsyncNotifier"/>: the <see cref="NotifierOptions"/> plus the buffer of <see cref="AsyncNotifier.ReadEventsAsync"/>.</summary>
+public sealed class AsyncNotifierOptions : NotifierOptions
 {
     /// <summary>The default <see cref="Capacity"/>.</summary>
     public const int DefaultCapacity = 4096;

@@ -16,7 +16,23 @@ public sealed class ThreadedNotifier : Notifier
     /// <summary>Creates the notifier; see <see cref="Notifier"/> for the parameters. Call <see cref="Start"/> to begin.</summary>
     public ThreadedNotifier(WatchManager watchManager, ProcessEvent? defaultHandler = null, TimeSpan readFreq = default,
         int threshold = 0, TimeSpan? timeout = null, ILogger? logger = null)
-        : base(watchManager, defaultHandler, readFreq, threshold, timeout, logger) => StopOnCtrlC = false;
+        : base(watchManager, defaultHandler, readFreq, threshold, timeout, logger)
+    {
+        StopOnCtrlC = false;
+        MetricsKind = "threaded"; // metrics
+    }
+
+    /// <summary>Creates the notifier configured by <paramref name="options"/> (Ctrl-C never stops it). Call <see cref="Start"/> to begin.</summary>
+    /// <param name="watchManager">The watches to read events from.</param>
+    /// <param name="defaultHandler">Handles events of watches without their own handler; defaults to <see cref="PrintAllEvents"/>.</param>
+    /// <param name="options">How to read and dispatch; see <see cref="NotifierOptions"/>.</param>
+    /// <param name="logger">Where overflows, failed watches, handler errors and the thread's fault are logged.</param>
+    public ThreadedNotifier(WatchManager watchManager, ProcessEvent? defaultHandler, NotifierOptions options, ILogger? logger = null)
+        : base(watchManager, defaultHandler, options, logger)
+    {
+        StopOnCtrlC = false;
+        MetricsKind = "threaded"; // metrics
+    }
 
     /// <summary>Raised on the notifier thread when an exception ends it.</summary>
     public event EventHandler<NotifierFaultedEventArgs>? Faulted;

@@ -1,5 +1,3 @@
-using InotifyGen.Interop;
-
 namespace InotifyGen;
 
 /// <summary>
@@ -24,45 +22,37 @@ namespace InotifyGen;
 /// </remarks>
 internal static class DirectoryWalk
 {
-    private static readonly EnumerationOptions Options = new()
-    {
-        RecurseSubdirectories = false,
-        IgnoreInaccessible = true,
-        AttributesToSkip = FileAttributes.ReparsePoint,
-        ReturnSpecialDirectories = false,
-    };
-
     /// <summary>
     /// Calls <paramref name="visit"/> for <paramref name="top"/> and every directory below it, parents before children
     /// (a path that is not a real directory is visited alone). <paramref name="visit"/> watches the directory and
     /// returns whether to walk below it. A sub-directory for which <paramref name="prune"/> is true is neither
     /// listed, visited nor walked.
     /// </summary>
-    public static void Run(string top, Func<string, bool> visit, Func<string, bool>? prune = null)
+    public static void Run(IFileSystem fs, string top, Func<string, bool> visit, Func<string, bool>? prune = null)
     {
-        if (!IsRealDirectory(top))
+        if (!fs.IsDirectory(top, followLinks: false))
         {
             visit(top);
             return;
         }
         var pending = new Stack<Listing>();
-        pending.Push(List(top, prune));
+        pending.Push(List(fs, top, prune));
         while (pending.Count > 0)
         {
             var dir = pending.Pop();
             // The children are listed while neither they nor this directory are watched.
             var children = new List<Listing>(dir.Children.Length);
             foreach (var c in dir.Children)
-                children.Add(List(c, prune));
+                children.Add(List(fs, c, prune));
             if (!visit(dir.Path))
                 continue;
-            if (Stamp(dir.Path) != dir.Stamp)
+            if (fs.Stamp(dir.Path) != dir.Stamp)
             {
                 // Changed since its listing: what appeared meanwhile may be a directory its watch will never report.
                 var known = new HashSet<string>(dir.Children, StringComparer.Ordinal);
-                foreach (var c in List(dir.Path, prune).Children)
+                foreach (var c in List(fs, dir.Path, prune).Children)
                     if (!known.Contains(c))
-                        children.Add(List(c, prune));
+                        children.Add(List(fs, c, prune));
                 children.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
             }
             for (var i = children.Count - 1; i >= 0; i--)
@@ -70,47 +60,43 @@ internal static class DirectoryWalk
         }
     }
 
+    /// <summary>The walk over the real file system; see <see cref="Run(IFileSystem, string, Func{string, bool}, Func{string, bool}?)"/>.</summary>
+    public static void Run(string top, Func<string, bool> visit, Func<string, bool>? prune = null) =>
+        Run(LinuxFileSystem.Instance, top, visit, prune);
+
     /// <summary>Every directory the walk would visit, in its order (no watches; for tests and tools).</summary>
     public static List<string> Directories(string top)
     {
         var all = new List<string>();
-        Run(top, d => { all.Add(d); return true; });
+        Run(LinuxFileSystem.Instance, top, d => { all.Add(d); return true; });
         return all;
+    }
+
+    /// <summary>
+    /// The sub-directories of <paramref name="directory"/> as full paths, sorted in ordinal order: the one rule for
+    /// which entries a walk goes into. A symbolic link is not a directory here (links inside a tree are not
+    /// followed), and a directory that vanished or cannot be read has none.
+    /// </summary>
+    public static string[] SubDirectories(IFileSystem fs, string directory)
+    {
+        var entries = fs.List(directory);
+        var children = new List<string>(entries.Count);
+        foreach (var e in entries)
+            if (e.IsDirectory)
+                children.Add(PathText.Join(directory, e.Name));
+        children.Sort(StringComparer.Ordinal);
+        return [.. children];
     }
 
     /// <summary>A directory's sub-directories (sorted, not pruned ones), and its modification time from before reading them.</summary>
     private readonly record struct Listing(string Path, long Stamp, string[] Children);
 
-    private static Listing List(string path, Func<string, bool>? prune)
+    private static Listing List(IFileSystem fs, string path, Func<string, bool>? prune)
     {
-        var stamp = Stamp(path);
-        string[] children;
-        try { children = Directory.GetDirectories(path, "*", Options); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { children = []; } // gone or unreadable meanwhile
+        var stamp = fs.Stamp(path);
+        var children = SubDirectories(fs, path);
         if (prune is not null)
             children = Array.FindAll(children, c => !prune(c));
-        Array.Sort(children, StringComparer.Ordinal);
         return new Listing(path, stamp, children);
-    }
-
-    /// <summary>
-    /// The modification time in nanoseconds, by one statx call asking for nothing else: unlike reading the directory
-    /// it causes no inotify event, and it is cheap enough to make twice per directory of a 100,000-directory tree.
-    /// 0 when the directory is gone or unreadable.
-    /// </summary>
-    private static unsafe long Stamp(string path)
-    {
-        var buffer = stackalloc byte[Libc.StatxSize];
-        if (Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_MTIME, buffer) != 0)
-            return 0;
-        var seconds = *(long*)(buffer + Libc.StatxMtimeOffset);
-        var nanoseconds = *(uint*)(buffer + Libc.StatxMtimeOffset + 8);
-        return seconds * 1_000_000_000 + nanoseconds;
-    }
-
-    private static bool IsRealDirectory(string path)
-    {
-        try { return Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 }

@@ -1,5 +1,18 @@
 namespace InotifyGen;
 
+/// <summary>
+/// The life of a watch. Live; then Removed (by the user: its last events and IN_IGNORED still reach the handler) or
+/// Detached (by the tree bookkeeping, because its path is no longer true: its last events are dropped); then
+/// Forgotten once the kernel's IN_IGNORED for it has been processed.
+/// </summary>
+internal enum WatchState
+{
+    Live,
+    Removed,
+    Detached,
+    Forgotten,
+}
+
 /// <summary>One watched file or directory, pyinotify's <c>Watch</c>.</summary>
 public sealed class Watch
 {
@@ -35,14 +48,17 @@ public sealed class Watch
     /// <summary>Whether the watched item is a directory.</summary>
     public bool IsDir { get; }
 
-    /// <summary>True once the watch was removed (by RmWatch, or by the kernel with IN_IGNORED).</summary>
-    public bool IsRemoved { get; internal set; }
+    /// <summary>True once the watch was removed (by RmWatch, by the tree bookkeeping, or by the kernel with IN_IGNORED).</summary>
+    public bool IsRemoved => State != WatchState.Live;
+
+    /// <summary>Where the watch is in its life; only the watch table changes it.</summary>
+    internal WatchState State { get; set; }
 
     /// <summary>Part of a recursive or autoAdd tree: the kernel is also asked for the events that keep paths right.</summary>
     internal bool Tracked { get; set; }
 
-    /// <summary>Dropped by the tree bookkeeping (its directory left the tree): its remaining events are not reported.</summary>
-    internal bool Silent { get; set; }
+    /// <summary>Detached by the tree bookkeeping (its path is no longer true): its remaining events are not reported.</summary>
+    internal bool Silent => State == WatchState.Detached;
 
     /// <summary>A watch moved inside the tree whose IN_MOVE_SELF is still to come (its path is already the new one).</summary>
     internal bool ExpectMoveSelf { get; set; }

@@ -16,25 +16,31 @@ public sealed class WatchManager : IDisposable
     public const int WatchExcluded = -2;
 
     private readonly object _gate = new();
-    private readonly Dictionary<int, Watch> _byWd = new();       // live watches, and removed ones until their IN_IGNORED
-    private readonly Dictionary<string, Watch> _byPath = new(StringComparer.Ordinal); // live watches only
-    private readonly FileDescriptorHandle _handle;
-    // Recently forgotten wds: the kernel can queue an event for a watch just after its IN_IGNORED (the event was
-    // in flight on another CPU), and such a straggler is expected, not "unknown". Bounded, oldest out first.
-    private readonly Queue<int> _retiredOrder = new();
-    private readonly HashSet<int> _retired = new();
-    private const int RetiredCapacity = 4096;
+    private readonly WatchTable _table = new();
+    private readonly IKernelWatches _kernel;
 
     /// <summary>Creates an inotify instance. <paramref name="excludeFilter"/> applies to every AddWatch that gives none.</summary>
     /// <exception cref="InotifyException">The instance limit (fs.inotify.max_user_instances) was reached.</exception>
     public WatchManager(ExcludeFilter? excludeFilter = null, ILogger? logger = null)
+        : this(new InotifyInstance(), LinuxFileSystem.Instance, TimeProvider.System, excludeFilter, logger)
     {
+    }
+
+    /// <summary>A watch manager over any kernel, file system and clock: the tests' simulated ones, or the real ones.</summary>
+    internal WatchManager(IKernelWatches kernel, IFileSystem fileSystem, TimeProvider time, ExcludeFilter? excludeFilter = null, ILogger? logger = null)
+    {
+        _kernel = kernel;
+        FileSystem = fileSystem;
+        Time = time;
         ExcludeFilter = excludeFilter;
         Logger = logger ?? NullLogger.Instance;
-        var fd = Libc.InotifyInit1(Libc.IN_CLOEXEC | Libc.IN_NONBLOCK);
-        if (fd < 0)
-            throw InotifyErrors.ForInit(InotifyErrors.LastErrno);
-        _handle = new FileDescriptorHandle(fd);
+        Diagnostics.InotifyMetrics.Opened(this); // metrics: inotifygen.watches
+    }
+
+    /// <summary>How many watches are live now (for the <c>inotifygen.watches</c> metric).</summary>
+    internal int LiveWatchCount
+    {
+        get { lock (_gate) return _table.LiveCount; }
     }
 
     /// <summary>The exclude filter used when AddWatch is given none.</summary>
@@ -44,12 +50,18 @@ public sealed class WatchManager : IDisposable
     public ILogger Logger { get; }
 
     /// <summary>The inotify file descriptor (pyinotify's <c>get_fd</c>), for registering with an event loop.</summary>
-    public int Fd => _handle.Fd;
+    public int Fd => _kernel.Fd;
 
     /// <summary>True once disposed (or once its notifier stopped).</summary>
-    public bool IsClosed => _handle.IsClosed;
+    public bool IsClosed => _kernel.IsClosed;
 
-    internal FileDescriptorHandle Handle => _handle;
+    internal IKernelWatches Kernel => _kernel;
+
+    /// <summary>Where the tree bookkeeping lists directories.</summary>
+    internal IFileSystem FileSystem { get; }
+
+    /// <summary>The clock the tree bookkeeping waits by.</summary>
+    internal TimeProvider Time { get; }
 
     /// <summary>The handler of the notifier reading this manager: it decides the mask when AddWatch gets neither mask nor handler.</summary>
     internal ProcessEvent? DefaultHandler { get; set; }
@@ -110,7 +122,7 @@ public sealed class WatchManager : IDisposable
             foreach (var top in doGlob ? Glob.Expand(normal) : [normal])
             {
                 if (recursive)
-                    DirectoryWalk.Run(top, p => { AddOne(p, walked: !ReferenceEquals(p, top)); return true; });
+                    DirectoryWalk.Run(FileSystem, top, p => { AddOne(p, walked: !ReferenceEquals(p, top)); return true; });
                 else
                     AddOne(top, walked: false);
             }
@@ -145,9 +157,9 @@ public sealed class WatchManager : IDisposable
                     var tracked = w.Tracked || newAutoAdd;
                     if (mask is not null || newAutoAdd != w.AutoAdd)
                     {
-                        var got = Libc.InotifyAddWatch(_handle, w.Path, (uint)KernelMask(newMask, newAutoAdd, tracked));
+                        var got = _kernel.Add(w.Path, KernelMask(newMask, newAutoAdd, tracked));
                         if (got < 0)
-                            throw InotifyErrors.ForWatch(InotifyErrors.LastErrno, w.Path);
+                            throw InotifyErrors.ForWatch(-got, w.Path);
                         if (got != wd)
                             throw new InotifyException(0, w.Path,
                                 $"cannot update watch {wd}: '{w.Path}' is now a different file (it was replaced); watch it again with AddWatch");
@@ -190,13 +202,13 @@ public sealed class WatchManager : IDisposable
                 lock (_gate)
                 {
                     var w = LiveWatch(wd);
-                    if (Libc.InotifyRmWatch(_handle, wd) < 0)
+                    var rc = _kernel.Remove(wd);
+                    if (rc < 0)
                     {
-                        var errno = InotifyErrors.LastErrno;
-                        Forget(w); // EINVAL: the kernel already dropped it; keeping it would leave it stale
-                        throw new InotifyException(errno, w.Path, $"cannot remove watch {wd} on '{w.Path}': {Libc.Describe(errno)}");
+                        _table.Forget(w); // EINVAL: the kernel already dropped it; keeping it would leave it stale
+                        throw new InotifyException(-rc, w.Path, $"cannot remove watch {wd} on '{w.Path}': {Libc.Describe(-rc)}");
                     }
-                    MarkRemoved(w);
+                    _table.End(w, WatchState.Removed);
                 }
                 result[wd] = true;
             }
@@ -216,7 +228,7 @@ public sealed class WatchManager : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         lock (_gate)
-            return _byPath.TryGetValue(NormalizePath(path), out var w) ? w.Wd : null;
+            return _table.At(NormalizePath(path))?.Wd;
     }
 
     /// <summary>The path watched by <paramref name="wd"/>, or null.</summary>
@@ -226,7 +238,7 @@ public sealed class WatchManager : IDisposable
     public Watch? GetWatch(int wd)
     {
         lock (_gate)
-            return _byWd.TryGetValue(wd, out var w) && !w.IsRemoved ? w : null;
+            return _table.Live(wd);
     }
 
     /// <summary>A snapshot of the live watches, by wd.</summary>
@@ -235,7 +247,7 @@ public sealed class WatchManager : IDisposable
         get
         {
             lock (_gate)
-                return _byWd.Values.Where(w => !w.IsRemoved).ToDictionary(w => w.Wd);
+                return _table.LiveWatches.ToDictionary(w => w.Wd);
         }
     }
 
@@ -243,51 +255,33 @@ public sealed class WatchManager : IDisposable
     public void Dispose()
     {
         lock (_gate)
-        {
-            _byWd.Clear();
-            _byPath.Clear();
-        }
-        _handle.Dispose();
+            _table.Clear();
+        Diagnostics.InotifyMetrics.Closed(this); // metrics
+        _kernel.Dispose();
     }
 
     /// <summary>Absolute, without a trailing slash (but "/" stays "/").</summary>
-    internal static string NormalizePath(string path)
-    {
-        if (path.Length == 0)
-            throw new ArgumentException("the path is empty; give a file or directory to watch", nameof(path));
-        var full = System.IO.Path.GetFullPath(path);
-        return full.Length > 1 ? full.TrimEnd('/') : full;
-    }
+    internal static string NormalizePath(string path) => PathText.Normalize(path);
 
     /// <summary>The watch for an event's wd, including one removed whose IN_IGNORED has not been processed yet.</summary>
     internal Watch? WatchForEvent(int wd)
     {
         lock (_gate)
-            return _byWd.GetValueOrDefault(wd);
+            return _table.ForEvent(wd);
     }
 
     /// <summary>Forgets a watch for good (after its IN_IGNORED).</summary>
     internal void Forget(Watch w)
     {
         lock (_gate)
-        {
-            if (_byWd.TryGetValue(w.Wd, out var current) && ReferenceEquals(current, w))
-                _byWd.Remove(w.Wd);
-            MarkRemoved(w);
-            if (_retired.Add(w.Wd))
-            {
-                _retiredOrder.Enqueue(w.Wd);
-                if (_retiredOrder.Count > RetiredCapacity)
-                    _retired.Remove(_retiredOrder.Dequeue());
-            }
-        }
+            _table.Forget(w);
     }
 
     /// <summary>Whether <paramref name="wd"/> belonged to a watch forgotten recently (a late event for it is expected).</summary>
     internal bool IsRetired(int wd)
     {
         lock (_gate)
-            return _retired.Contains(wd);
+            return _table.IsRetired(wd);
     }
 
     /// <summary>
@@ -325,35 +319,49 @@ public sealed class WatchManager : IDisposable
 
     /// <summary>Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.</summary>
     internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked, out bool created,
-        EventMask kernelOnly = EventMask.None, bool? isDir = null)
+        EventMask kernelOnly = EventMask.None, bool? isDir = null) =>
+        Add(path, mask, handler, autoAdd, filter, tracked, out created, out _, kernelOnly, isDir, deferMove: false);
+
+    /// <summary>
+    /// <see cref="Add(string, EventMask, ProcessEvent?, bool, ExcludeFilter?, bool, out bool, EventMask, bool?)"/>, also telling
+    /// where the watch was when the kernel gave back the wd of a watch known at another path: the directory moved
+    /// without our seeing it yet, and its sub-watches moved with it. With <paramref name="deferMove"/> the table is
+    /// left as it is: the caller moves it once the queued events of that past have been read against the old paths.
+    /// </summary>
+    private Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked,
+        out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir, bool deferMove)
     {
+        movedFrom = null;
         lock (_gate)
         {
             ThrowIfClosed();
             // A tree stays tracked when one of its directories is watched again without recursive/autoAdd.
-            if (_byPath.TryGetValue(path, out var atPath) && atPath.Tracked)
+            if (_table.At(path) is { Tracked: true })
                 tracked = true;
-            var wd = Libc.InotifyAddWatch(_handle, path, (uint)(KernelMask(mask, autoAdd, tracked) | kernelOnly));
+            var wd = _kernel.Add(path, KernelMask(mask, autoAdd, tracked) | kernelOnly);
             if (wd < 0)
-                throw InotifyErrors.ForWatch(InotifyErrors.LastErrno, path);
+                throw InotifyErrors.ForWatch(-wd, path);
             created = false;
-            if (_byWd.TryGetValue(wd, out var existing) && !existing.IsRemoved)
+            if (_table.Live(wd) is { } existing)
             {
                 // Same inode watched again (pyinotify replaces the settings and keeps the wd). A different path
                 // means the directory moved without our seeing it: its sub-watches moved with it.
                 if (existing.Path != path)
-                    RenameTreeLocked(existing.Path, path);
+                {
+                    movedFrom = existing.Path;
+                    if (!deferMove)
+                        RemoveFromKernel(_table.Move(existing.Path, path));
+                }
                 existing.Mask = mask;
                 existing.Handler = handler;
                 existing.AutoAdd = autoAdd;
                 existing.ExcludeFilter = filter;
                 existing.Tracked = tracked;
-                Claim(existing);
                 return existing;
             }
-            var w = new Watch(wd, path, mask, handler, autoAdd, filter, isDir ?? Directory.Exists(path)) { Tracked = tracked };
-            _byWd[wd] = w;
-            Claim(w);
+            var w = new Watch(wd, path, mask, handler, autoAdd, filter, isDir ?? FileSystem.IsDirectory(path, followLinks: true)) { Tracked = tracked };
+            if (_table.Add(w) is { } stale)
+                RemoveFromKernel([stale]);
             created = true;
             Log.WatchAdded(Logger, wd, path);
             return w;
@@ -363,13 +371,16 @@ public sealed class WatchManager : IDisposable
     /// <summary>
     /// Watches a directory found by the tree bookkeeping with the settings of <paramref name="like"/>. Returns null
     /// when it is already gone or is no longer a directory (it raced with a delete or a move); logs other failures.
+    /// <paramref name="movedFrom"/> is where an existing watch of the same directory is (see Add); with
+    /// <paramref name="deferMove"/> it stays there until the caller moves it.
     /// </summary>
-    internal Watch? AddLike(string path, Watch like, out bool created)
+    internal Watch? AddLike(string path, Watch like, out bool created, out string? movedFrom, bool deferMove = false)
     {
         created = false;
+        movedFrom = null;
         try
         {
-            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, EventMask.OnlyDir, isDir: true);
+            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, out movedFrom, EventMask.OnlyDir, isDir: true, deferMove);
         }
         catch (InotifyException e) when (e.Errno is Libc.ENOENT or Libc.ENOTDIR)
         {
@@ -390,14 +401,14 @@ public sealed class WatchManager : IDisposable
     internal Watch? WatchAt(string path)
     {
         lock (_gate)
-            return _byPath.GetValueOrDefault(path);
+            return _table.At(path);
     }
 
     /// <summary>Rewrites the path of the watch on <paramref name="oldPath"/> and of every watch below it.</summary>
     internal void RenameTree(string oldPath, string newPath)
     {
         lock (_gate)
-            RenameTreeLocked(oldPath, newPath);
+            RemoveFromKernel(_table.Move(oldPath, newPath));
     }
 
     /// <summary>
@@ -410,57 +421,59 @@ public sealed class WatchManager : IDisposable
         {
             if (w.IsRemoved)
                 return;
-            w.Silent = true;
-            // Failure means the kernel dropped it already; either way its IN_IGNORED is still queued, and the
-            // watch stays known (and silent) until then, so its last events are not "unknown".
-            if (!_handle.IsClosed)
-                Libc.InotifyRmWatch(_handle, w.Wd);
-            MarkRemoved(w);
+            _table.End(w, WatchState.Detached);
+            RemoveFromKernel([w]);
         }
-    }
-
-    /// <summary>Detaches the watch on <paramref name="path"/> (when <paramref name="includeSelf"/>) and every watch below it.</summary>
-    internal void DetachTree(string path, bool includeSelf)
-    {
-        foreach (var w in WatchesUnder(path))
-            if (includeSelf || w.Path != path)
-                Detach(w);
-    }
-
-    private void RenameTreeLocked(string oldPath, string newPath)
-    {
-        var prefix = oldPath + "/";
-        var moved = new List<Watch>();
-        foreach (var w in _byPath.Values)
-            if (w.Path == oldPath || w.Path.StartsWith(prefix, StringComparison.Ordinal))
-                moved.Add(w);
-        foreach (var w in moved)
-        {
-            if (_byPath.TryGetValue(w.Path, out var current) && ReferenceEquals(current, w))
-                _byPath.Remove(w.Path);
-            w.Path = w.Path.Length == oldPath.Length ? newPath : newPath + w.Path[oldPath.Length..];
-        }
-        foreach (var w in moved)
-            Claim(w);
     }
 
     /// <summary>
-    /// Makes <paramref name="w"/> the watch of its path. Another live watch still holding that path is stale (its
-    /// directory was replaced or moved without our seeing it): it is detached, or it would linger unreachable.
+    /// Detaches the watch on <paramref name="path"/> (when <paramref name="includeSelf"/>) and every watch below it,
+    /// except the sub-trees whose top <paramref name="keep"/> says stay in the tree.
     /// </summary>
-    private void Claim(Watch w)
+    internal void DetachTree(string path, bool includeSelf, Func<Watch, bool>? keep = null)
     {
-        if (_byPath.TryGetValue(w.Path, out var holder) && !ReferenceEquals(holder, w) && !holder.IsRemoved)
-            Detach(holder);
-        _byPath[w.Path] = w;
+        lock (_gate)
+        {
+            var kept = new List<string>();
+            foreach (var w in _table.Under(path))
+            {
+                if (kept.Exists(k => PathText.IsAtOrBelow(w.Path, k)))
+                    continue;
+                if (keep?.Invoke(w) == true)
+                    kept.Add(w.Path);
+                else if (includeSelf || w.Path != path)
+                    Detach(w);
+            }
+        }
     }
 
-    /// <summary>Live watches at or below <paramref name="path"/>.</summary>
+    /// <summary>Live watches at or below <paramref name="path"/>, parents before children.</summary>
     internal List<Watch> WatchesUnder(string path)
     {
-        var prefix = path == "/" ? "/" : path + "/";
         lock (_gate)
-            return _byPath.Values.Where(w => w.Path == path || w.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            return _table.Under(path);
+    }
+
+    /// <summary>How many watches are live.</summary>
+    internal int LiveCount
+    {
+        get
+        {
+            lock (_gate)
+                return _table.LiveCount;
+        }
+    }
+
+    /// <summary>
+    /// The kernel side of detaching: failure means the kernel dropped the watch already. Either way its IN_IGNORED
+    /// is still queued, and the watch stays known (and silent) until then, so its last events are not "unknown".
+    /// </summary>
+    private void RemoveFromKernel(IEnumerable<Watch> detached)
+    {
+        if (_kernel.IsClosed)
+            return;
+        foreach (var w in detached)
+            _kernel.Remove(w.Wd);
     }
 
     /// <summary>
@@ -491,16 +504,7 @@ public sealed class WatchManager : IDisposable
     }
 
     private Watch LiveWatch(int wd) =>
-        _byWd.TryGetValue(wd, out var w) && !w.IsRemoved
-            ? w
-            : throw new InotifyException(Libc.EINVAL, null, $"no watch has descriptor {wd}; use a wd returned by AddWatch (or GetWd)");
-
-    private void MarkRemoved(Watch w)
-    {
-        w.IsRemoved = true;
-        if (_byPath.TryGetValue(w.Path, out var current) && ReferenceEquals(current, w))
-            _byPath.Remove(w.Path);
-    }
+        _table.Live(wd) ?? throw new InotifyException(Libc.EINVAL, null, $"no watch has descriptor {wd}; use a wd returned by AddWatch (or GetWd)");
 
     private IEnumerable<int> Expand(IEnumerable<int> wds, bool recursive)
     {
@@ -513,14 +517,14 @@ public sealed class WatchManager : IDisposable
             if (path is null)
                 all.Add(wd); // reported as a failure by the caller
             else
-                all.AddRange(WatchesUnder(path).OrderBy(w => w.Path.Length).Select(w => w.Wd));
+                all.AddRange(WatchesUnder(path).Select(w => w.Wd));
         }
         return all.Distinct();
     }
 
     private void ThrowIfClosed()
     {
-        if (_handle.IsClosed)
+        if (_kernel.IsClosed)
             throw new ObjectDisposedException(nameof(WatchManager), "this WatchManager was disposed (or its notifier stopped); create a new one");
     }
 }

@@ -7,7 +7,8 @@ namespace InotifyGen.Cli.Tests.Support;
 
 /// <summary>
 /// One run of the built <c>inotifygen</c> (or of any command, for pyinotify): its stdout and stderr are collected line
-/// by line as they come, and tests wait for the lines they expect with a deadline.
+/// by line as they come, and tests wait for the lines they expect with a deadline. stdout is also kept as the exact
+/// bytes written (<see cref="StdoutBytes"/>), for names that are not valid UTF-8 or hold a newline.
 /// </summary>
 public sealed partial class CliProcess : IDisposable
 {
@@ -15,6 +16,7 @@ public sealed partial class CliProcess : IDisposable
 
     private readonly Process _process;
     private readonly List<string> _stdout = new();
+    private readonly MemoryStream _stdoutBytes = new(); // guarded by _stdout, like the lines
     private readonly List<string> _stderr = new();
     private readonly Task _readers;
 
@@ -43,7 +45,7 @@ public sealed partial class CliProcess : IDisposable
         if (stdin is not null)
             _process.StandardInput.Write(stdin);
         _process.StandardInput.Close();
-        _readers = Task.WhenAll(Pump(_process.StandardOutput, _stdout), Pump(_process.StandardError, _stderr));
+        _readers = Task.WhenAll(PumpBytes(_process.StandardOutput.BaseStream), Pump(_process.StandardError, _stderr));
     }
 
     /// <summary>The inotifygen under test: INOTIFYGEN_CLI, else the build next to this repository's sources.</summary>
@@ -77,11 +79,36 @@ public sealed partial class CliProcess : IDisposable
         return p;
     }
 
+    /// <summary><paramref name="s"/> as one word for /bin/sh.</summary>
+    public static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     public int Pid => _process.Id;
 
     public IReadOnlyList<string> Stdout { get { lock (_stdout) return _stdout.ToList(); } }
 
     public IReadOnlyList<string> Stderr { get { lock (_stderr) return _stderr.ToList(); } }
+
+    /// <summary>Everything written to stdout so far, byte for byte.</summary>
+    public byte[] StdoutBytes { get { lock (_stdout) return _stdoutBytes.ToArray(); } }
+
+    /// <summary>Waits until the stdout bytes satisfy <paramref name="complete"/>; returns them.</summary>
+    public byte[] WaitForStdoutBytes(Func<byte[], bool> complete, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? Deadline);
+        lock (_stdout)
+        {
+            while (true)
+            {
+                var bytes = _stdoutBytes.ToArray();
+                if (complete(bytes))
+                    return bytes;
+                var left = until - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                    Assert.Fail($"stdout did not reach the expected content within the deadline; got:\n{Describe()}");
+                Monitor.Wait(_stdout, left);
+            }
+        }
+    }
 
     public int ExitCode => _process.ExitCode;
 
@@ -108,6 +135,23 @@ public sealed partial class CliProcess : IDisposable
     }
 
     public string WaitForStderr(Func<string, bool> match, TimeSpan? deadline = null) => WaitFor(_stderr, match, deadline, "stderr");
+
+    /// <summary>
+    /// Waits until the file's bytes satisfy <paramref name="complete"/> (polled: another process writes it); returns them.
+    /// </summary>
+    public static byte[] WaitForFile(string path, Func<byte[], bool> complete, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? Deadline);
+        while (true)
+        {
+            var bytes = File.Exists(path) ? File.ReadAllBytes(path) : [];
+            if (complete(bytes))
+                return bytes;
+            if (DateTime.UtcNow > until)
+                Assert.Fail($"'{path}' did not reach the expected content within the deadline; it holds:\n{Encoding.UTF8.GetString(bytes)}");
+            Thread.Sleep(5);
+        }
+    }
 
     /// <summary>Sends a signal (SIGTERM by default) and, unless told not to, waits for the exit.</summary>
     public void Signal(int signal = SIGTERM, bool wait = true)
@@ -191,6 +235,52 @@ public sealed partial class CliProcess : IDisposable
             }
             Assert.Fail($"no matching {name} line within the deadline; got:\n{string.Join("\n", lines)}");
             return "";
+        }
+    }
+
+    /// <summary>
+    /// Keeps stdout's bytes and splits them into lines as <see cref="StreamReader.ReadLine"/> does (at \n, \r and
+    /// \r\n; a last line without an ending counts), decoding UTF-8 with U+FFFD for bad bytes.
+    /// </summary>
+    private async Task PumpBytes(Stream stdout)
+    {
+        var buffer = new byte[64 * 1024];
+        var chars = new char[buffer.Length + 1];
+        var decoder = new UTF8Encoding(false).GetDecoder();
+        var line = new StringBuilder();
+        var afterCr = false;
+        int n;
+        while ((n = await stdout.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            var count = decoder.GetChars(buffer, 0, n, chars, 0, flush: false);
+            lock (_stdout)
+            {
+                _stdoutBytes.Write(buffer, 0, n);
+                for (var i = 0; i < count; i++)
+                {
+                    var c = chars[i];
+                    if (c == '\n' && afterCr)
+                    {
+                        afterCr = false;
+                        continue;
+                    }
+                    afterCr = c == '\r';
+                    if (c is '\n' or '\r')
+                    {
+                        _stdout.Add(line.ToString());
+                        line.Clear();
+                    }
+                    else
+                        line.Append(c);
+                }
+                Monitor.PulseAll(_stdout);
+            }
+        }
+        lock (_stdout)
+        {
+            if (line.Length > 0)
+                _stdout.Add(line.ToString());
+            Monitor.PulseAll(_stdout);
         }
     }
 

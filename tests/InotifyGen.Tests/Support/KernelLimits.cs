@@ -3,12 +3,11 @@ namespace InotifyGen.Tests.Support;
 /// <summary>
 /// Kernel limits are global, and test assemblies run in parallel processes. A test that saved the limit while another
 /// had lowered it for a moment would restore the lowered value for good, so every change goes through one lock file
-/// shared by all test processes, and the value restored is the one read under that lock.
+/// shared by all test processes, and the value restored is the one read under that lock (KernelLimits.Lock.cs, which
+/// the CLI tests share).
 /// </summary>
-public static class KernelLimits
+public static partial class KernelLimits
 {
-    private const string LockPath = "/tmp/inotifygen-tests-kernel-limits.lock";
-
     /// <summary>A WatchManager whose kernel queue holds <paramref name="events"/> events (read when it is created).</summary>
     public static WatchManager CreateWithQueueOf(int events)
     {
@@ -17,22 +16,5 @@ public static class KernelLimits
         InotifyLimits.MaxQueuedEvents = events;
         try { return new WatchManager(); }
         finally { InotifyLimits.MaxQueuedEvents = old; }
-    }
-
-    /// <summary>Holds the cross-process lock (an exclusive flock) until disposed; waits for it with a deadline.</summary>
-    public static IDisposable Lock()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(5); // another test process holds it for the few microseconds of its change
-            }
-        }
     }
 }

@@ -1,3 +1,4 @@
+using InotifyGen.Interop;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,12 +6,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace InotifyGen.Daemon;
 
 /// <summary>
-/// A pid file held by this process, pyinotify's <c>pid_file</c> done safely. <see cref="Acquire"/> writes it
-/// atomically (the full content goes to a temporary file, which is then hard-linked into place: the link fails
-/// if a pid file already exists, so two daemons never both win). A pid file whose process is gone (or whose pid
-/// now belongs to a process started after the file was written) is stale and taken over. A live one is an error,
-/// unless <c>forceKill</c> is given: that process is sent SIGTERM, waited for, and sent SIGKILL at the deadline.
-/// Dispose (or process exit) removes the file, if it still holds this process's pid.
+/// A pid file held by this process, pyinotify's <c>pid_file</c> done safely. Who owns it is decided by a lock, not by
+/// the file's content: <see cref="Acquire"/> takes an exclusive flock() on <c>PATH.lock</c> beside it and holds it
+/// for the life of this object (the kernel drops it when the process dies, even by SIGKILL), so of two daemons
+/// started at once exactly one gets it. The holder then writes the pid file atomically (a temporary file renamed
+/// into place). A pid file nobody holds the lock for is stale and taken over, unless it names a live process that
+/// started before the file was written (a daemon that does not take the lock): that one, like a lock holder, is an
+/// error, unless <c>forceKill</c> is given: it is sent SIGTERM, waited for, and sent SIGKILL at the deadline.
+/// Dispose (or process exit) removes the pid file, if it still holds this process's pid, and the lock file.
 /// </summary>
 /// <example><code>
 /// using var pid = PidFile.Acquire("/run/mydaemon.pid", forceKill: false);
@@ -18,17 +21,22 @@ namespace InotifyGen.Daemon;
 public sealed class PidFile : IDisposable
 {
     private readonly ILogger _logger;
+    private readonly LockFile _lock;
     private int _released;
 
-    private PidFile(string path, ILogger logger)
+    private PidFile(string path, LockFile lockFile, ILogger logger)
     {
         Path = path;
+        _lock = lockFile;
         _logger = logger;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
     /// <summary>The pid file's full path.</summary>
     public string Path { get; }
+
+    /// <summary>The lock file beside it (<c>PATH.lock</c>), flock'd while this object lives.</summary>
+    public string LockPath => _lock.Path;
 
     /// <summary>The pid written into it: this process's.</summary>
     public int Pid { get; } = Environment.ProcessId;
@@ -37,10 +45,11 @@ public sealed class PidFile : IDisposable
     public static readonly TimeSpan DefaultKillTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Writes this process's pid to <paramref name="path"/> (creating its directory), taking over a stale file.
+    /// Takes the pid file's lock and writes this process's pid to <paramref name="path"/> (creating its directory),
+    /// taking over a stale file.
     /// </summary>
     /// <param name="path">Where the pid file goes, e.g. <c>/run/name.pid</c>.</param>
-    /// <param name="forceKill">If the file names a live process, stop it (SIGTERM, then SIGKILL after <paramref name="killTimeout"/>) and take over.</param>
+    /// <param name="forceKill">If a live process holds the pid file, stop it (SIGTERM, then SIGKILL after <paramref name="killTimeout"/>) and take over.</param>
     /// <param name="killTimeout">How long to wait for the old process after SIGTERM; default <see cref="DefaultKillTimeout"/>.</param>
     /// <param name="logger">Logs takeovers and kills.</param>
     /// <exception cref="PidFileException">A live process holds the pid file (and <paramref name="forceKill"/> is false), or it would not die.</exception>
@@ -52,38 +61,62 @@ public sealed class PidFile : IDisposable
         var dir = System.IO.Path.GetDirectoryName(full);
         if (!string.IsNullOrEmpty(dir))
             Directory.CreateDirectory(dir);
-        var self = Environment.ProcessId;
-        var temp = $"{full}.{self}.tmp";
-        File.WriteAllText(temp, self.ToString(CultureInfo.InvariantCulture) + "\n");
+        var timeout = killTimeout ?? DefaultKillTimeout;
+
+        var held = LockFile.TryTake(full + ".lock");
+        if (held is null)
+        {
+            // A live process holds the lock: it is the daemon, whatever the pid file says yet.
+            var holder = ReadPid(full) is { } p && IsRunning(p) ? p : (int?)null;
+            if (!forceKill || holder is null)
+                throw Running(full, holder);
+            DaemonLog.Killing(logger, holder.Value, full);
+            if (!Terminate(holder.Value, timeout))
+                throw new PidFileException(full, holder, $"process {holder} (pid file '{full}') did not stop even after SIGKILL");
+            // Its lock went with it, unless a third daemon took it meanwhile: then that one is running.
+            held = LockFile.TryTake(full + ".lock") ?? throw Running(full, ReadPid(full));
+        }
+
         try
         {
-            if (DaemonInterop.Link(temp, full) == 0)
-                return new PidFile(full, logger);
-            var errno = DaemonInterop.LastErrno;
-            if (errno != DaemonInterop.EEXIST)
-                throw new PidFileException(full, null, $"cannot create pid file '{full}': {DaemonInterop.Describe(errno)}");
-
+            var self = Environment.ProcessId;
             var owner = ReadPid(full);
             if (owner is { } pid && pid != self && IsOwnerAlive(pid, full))
             {
+                // A live process that does not use the lock (an older daemon) wrote it.
                 if (!forceKill)
-                    throw new PidFileException(full, pid,
-                        $"another instance is running (pid {pid}, pid file '{full}'); stop it first, or use force-kill to stop it and take over");
+                    throw Running(full, pid);
                 DaemonLog.Killing(logger, pid, full);
-                if (!Terminate(pid, killTimeout ?? DefaultKillTimeout))
+                if (!Terminate(pid, timeout))
                     throw new PidFileException(full, pid, $"process {pid} (pid file '{full}') did not stop even after SIGKILL");
             }
-            else if (owner != self)
+            else if (owner != self && File.Exists(full))
             {
                 DaemonLog.TakingOver(logger, full, owner);
             }
-            // Stale, or its process just stopped: replace the file in one atomic rename.
-            if (DaemonInterop.Rename(temp, full) != 0)
-            {
-                var renameErrno = DaemonInterop.LastErrno;
-                throw new PidFileException(full, null, $"cannot replace pid file '{full}': {DaemonInterop.Describe(renameErrno)}");
-            }
-            return new PidFile(full, logger);
+            Write(full, self);
+            return new PidFile(full, held, logger);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    private static PidFileException Running(string path, int? pid) => new(path, pid, pid is null
+        ? $"another instance is starting (it holds the lock '{path}.lock' of pid file '{path}'); stop it first"
+        : $"another instance is running (pid {pid}, pid file '{path}'); stop it first, or use force-kill to stop it and take over");
+
+    /// <summary>Writes the whole content to a temporary file and renames it over <paramref name="path"/>: readers see the old or the new pid, never half.</summary>
+    private static void Write(string path, int pid)
+    {
+        var temp = $"{path}.{pid}.tmp";
+        try
+        {
+            File.WriteAllText(temp, pid.ToString(CultureInfo.InvariantCulture) + "\n");
+            if (Libc.Rename(temp, path) != 0)
+                throw new PidFileException(path, null, $"cannot write pid file '{path}': {Libc.Describe(Libc.LastErrno)}");
         }
         finally
         {
@@ -105,7 +138,7 @@ public sealed class PidFile : IDisposable
     {
         if (pid <= 0)
             return false;
-        if (DaemonInterop.Kill(pid, 0) != 0 && DaemonInterop.LastErrno == DaemonInterop.ESRCH)
+        if (Libc.Kill(pid, 0) != 0 && Libc.LastErrno == Libc.ESRCH)
             return false;
         return ReadState(pid) is not ('Z' or 'X' or null);
     }
@@ -118,10 +151,10 @@ public sealed class PidFile : IDisposable
     {
         if (!IsRunning(pid))
             return true;
-        DaemonInterop.Kill(pid, DaemonInterop.SIGTERM);
+        Libc.Kill(pid, Libc.SIGTERM);
         if (WaitForExit(pid, timeout))
             return true;
-        DaemonInterop.Kill(pid, DaemonInterop.SIGKILL);
+        Libc.Kill(pid, Libc.SIGKILL);
         return WaitForExit(pid, TimeSpan.FromSeconds(5));
     }
 
@@ -140,6 +173,7 @@ public sealed class PidFile : IDisposable
         {
             DaemonLog.RemoveFailed(_logger, Path, e.Message);
         }
+        _lock.Dispose();
     }
 
     private void OnProcessExit(object? sender, EventArgs e) => Dispose();
@@ -196,7 +230,7 @@ public sealed class PidFile : IDisposable
         // Field 22 of /proc/pid/stat (starttime, clock ticks since boot) is index 19 after the command name.
         if (stat is null || stat.Length < 20 || !ulong.TryParse(stat[19], CultureInfo.InvariantCulture, out var ticks))
             return null;
-        var hz = DaemonInterop.SysConf(DaemonInterop.SC_CLK_TCK);
+        var hz = Libc.SysConf(Libc.SC_CLK_TCK);
         var boot = BootTime();
         if (hz <= 0 || boot is null)
             return null;

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.InteropServices;
 using System.Text;
+using InotifyGen.Interop;
 
 namespace InotifyGen.Daemon;
 
@@ -54,23 +55,23 @@ public static class DaemonProcess
         var strings = new List<nint>();
         try
         {
-            Check(DaemonInterop.SpawnAttrInit(attr), "posix_spawnattr_init");
-            Check(DaemonInterop.SpawnAttrSetFlags(attr, DaemonInterop.POSIX_SPAWN_SETSID), "posix_spawnattr_setflags");
-            Check(DaemonInterop.FileActionsInit(actions), "posix_spawn_file_actions_init");
-            const int append = DaemonInterop.O_WRONLY | DaemonInterop.O_CREAT | DaemonInterop.O_APPEND;
-            Check(DaemonInterop.FileActionsAddOpen(actions, 0, "/dev/null", DaemonInterop.O_RDONLY, 0), "addopen(stdin)");
-            Check(DaemonInterop.FileActionsAddOpen(actions, 1, stdout is null ? "/dev/null" : Path.GetFullPath(stdout), append, 420), "addopen(stdout)");
-            Check(DaemonInterop.FileActionsAddOpen(actions, 2, stderr is null ? "/dev/null" : Path.GetFullPath(stderr), append, 420), "addopen(stderr)");
+            Check(Libc.SpawnAttrInit(attr), "posix_spawnattr_init");
+            Check(Libc.SpawnAttrSetFlags(attr, Libc.POSIX_SPAWN_SETSID), "posix_spawnattr_setflags");
+            Check(Libc.FileActionsInit(actions), "posix_spawn_file_actions_init");
+            const int append = Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND;
+            Check(Libc.FileActionsAddOpen(actions, 0, "/dev/null", Libc.O_RDONLY, 0), "addopen(stdin)");
+            Check(Libc.FileActionsAddOpen(actions, 1, stdout is null ? "/dev/null" : Path.GetFullPath(stdout), append, 420), "addopen(stdout)");
+            Check(Libc.FileActionsAddOpen(actions, 2, stderr is null ? "/dev/null" : Path.GetFullPath(stderr), append, 420), "addopen(stderr)");
             var argvPtr = ToArray(argv, strings);
             var envPtr = ToArray(env, strings);
             int pid;
-            Check(DaemonInterop.PosixSpawn(&pid, (byte*)argvPtr[0], actions, attr, (byte**)argvPtr, (byte**)envPtr), "posix_spawn");
+            Check(Libc.PosixSpawn(&pid, (byte*)argvPtr[0], actions, attr, (byte**)argvPtr, (byte**)envPtr), "posix_spawn");
             return pid;
         }
         finally
         {
-            DaemonInterop.FileActionsDestroy(actions);
-            DaemonInterop.SpawnAttrDestroy(attr);
+            Libc.FileActionsDestroy(actions);
+            Libc.SpawnAttrDestroy(attr);
             foreach (var p in strings)
                 NativeMemory.Free((void*)p);
             NativeMemory.Free(attr);
@@ -90,7 +91,7 @@ public static class DaemonProcess
             if (PidFile.ReadPid(pidFile) == childPid)
                 return true;
             int status;
-            if (DaemonInterop.WaitPid(childPid, &status, DaemonInterop.WNOHANG) == childPid)
+            if (Libc.WaitPid(childPid, &status, Libc.WNOHANG) == childPid)
                 return false; // it exited (and is reaped): startup failed, its stderr says why
             Thread.Sleep(20);
         }
@@ -117,6 +118,6 @@ public static class DaemonProcess
     {
         // posix_spawn* return the error number instead of setting errno.
         if (rc != 0)
-            throw new IOException($"{call} failed: {DaemonInterop.Describe(rc)}");
+            throw new IOException($"{call} failed: {Libc.Describe(rc)}");
     }
 }

@@ -1,15 +1,15 @@
 using System.Runtime.InteropServices;
 
-namespace InotifyGen.Daemon;
+namespace InotifyGen.Interop;
 
-/// <summary>The libc calls the daemon helpers make (kept apart from the inotify interop). AOT-safe marshalling.</summary>
-internal static unsafe partial class DaemonInterop
+/// <summary>
+/// The libc calls the daemon helpers make, beside the shared ones (errno, close, statx) of
+/// src/InotifyGen/Interop/Libc.Shared.cs, which this assembly compiles too. AOT-safe marshalling.
+/// </summary>
+internal static unsafe partial class Libc
 {
-    private const string Lib = "libc";
-
     public const int SIGKILL = 9, SIGTERM = 15;
-    public const int ESRCH = 3, EEXIST = 17, EPERM = 1, EINTR = 4;
-    public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
+    public const int LOCK_EX = 2, LOCK_NB = 4, EWOULDBLOCK = EAGAIN;
     public const int SC_CLK_TCK = 2;
     public const short POSIX_SPAWN_SETSID = 0x80; // glibc 2.26+
     public const int WNOHANG = 1;
@@ -17,20 +17,28 @@ internal static unsafe partial class DaemonInterop
     [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
-    [LibraryImport(Lib, EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Link(string oldPath, string newPath);
-
     [LibraryImport(Lib, EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Rename(string oldPath, string newPath);
+
+    [LibraryImport(Lib, EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Unlink(string path);
 
     [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);
 
+    /// <summary>statx of an open file (AT_EMPTY_PATH) or, with <paramref name="path"/>, of a path.</summary>
+    public static int Statx(int dirfd, string path, int flags, uint mask, byte* buffer)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+            return Statx(dirfd, p, flags, mask, buffer);
+    }
+
+    [LibraryImport(Lib, EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
+
     [LibraryImport(Lib, EntryPoint = "dup2", SetLastError = true)]
     public static partial int Dup2(int oldFd, int newFd);
-
-    [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
 
     [LibraryImport(Lib, EntryPoint = "sysconf")]
     public static partial long SysConf(int name);
@@ -58,11 +66,4 @@ internal static unsafe partial class DaemonInterop
 
     [LibraryImport(Lib, EntryPoint = "posix_spawn")]
     public static partial int PosixSpawn(int* pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
-
-    [LibraryImport(Lib, EntryPoint = "strerror")]
-    private static partial nint StrError(int errno);
-
-    public static int LastErrno => Marshal.GetLastPInvokeError();
-
-    public static string Describe(int errno) => Marshal.PtrToStringUTF8(StrError(errno)) ?? $"errno {errno}";
 }

@@ -4,14 +4,14 @@ using InotifyGen.Async.Tests.Support;
 using InotifyGen.Daemon;
 using InotifyGen.Tests.Support;
 
-namespace InotifyGen.Async.Tests;
+namespace InotifyGen.Daemon.Tests;
 
 public sealed class PidFileTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public void Acquire_WritesOurPid_LeavesNoTempFile_AndDisposeRemovesIt()
+    public void Acquire_WritesOurPid_HoldsTheLock_LeavesNoTempFile_AndDisposeRemovesBoth()
     {
         using var dir = new TempDir(tmpfs: true);
         var path = dir["run/daemon.pid"]; // the directory is created too
@@ -19,9 +19,11 @@ public sealed class PidFileTests
         {
             Assert.Equal(Environment.ProcessId, pid.Pid);
             Assert.Equal($"{Environment.ProcessId}\n", File.ReadAllText(path));
-            Assert.Equal([path], Directory.GetFiles(dir["run"]));
+            Assert.Equal(path + ".lock", pid.LockPath);
+            Assert.Equal([path, path + ".lock"], Directory.GetFiles(dir["run"]).Order());
+            Assert.Contains($"FLOCK  ADVISORY  WRITE {Environment.ProcessId} ", File.ReadAllText("/proc/locks"));
         }
-        Assert.False(File.Exists(path));
+        Assert.Empty(Directory.GetFiles(dir["run"]));
     }
 
     [Fact]
@@ -65,7 +67,7 @@ public sealed class PidFileTests
         Assert.Contains("force-kill", e.Message);
         Assert.Equal(live.Id, PidFile.ReadPid(path)); // untouched
         Assert.False(live.HasExited);
-        Assert.Single(Directory.GetFiles(dir.Path)); // no temp file left behind
+        Assert.Single(Directory.GetFiles(dir.Path)); // no temp or lock file left behind
     }
 
     [Fact]
@@ -141,7 +143,9 @@ public sealed class PidFileTests
     }
 }
 
-[Collection(Serial.Name)]
+/// <summary>Signals this whole process: runs alone, after the parallel tests.</summary>
+[CollectionDefinition(nameof(ShutdownSignalTests), DisableParallelization = true)]
+[Collection(nameof(ShutdownSignalTests))]
 public sealed class ShutdownSignalTests
 {
     [Fact]

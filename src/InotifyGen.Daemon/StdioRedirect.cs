@@ -1,3 +1,5 @@
+using InotifyGen.Interop;
+
 namespace InotifyGen.Daemon;
 
 /// <summary>
@@ -16,8 +18,8 @@ public static class StdioRedirect
     public static void Redirect(string? stdout, string? stderr, string? stdin = "/dev/null")
     {
         if (stdin is not null)
-            Replace(0, stdin, DaemonInterop.O_RDONLY);
-        const int append = DaemonInterop.O_WRONLY | DaemonInterop.O_CREAT | DaemonInterop.O_APPEND;
+            Replace(0, stdin, Libc.O_RDONLY);
+        const int append = Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND;
         if (stdout is not null)
         {
             Console.Out.Flush();
@@ -38,23 +40,23 @@ public static class StdioRedirect
     private static void Replace(int target, string path, int flags)
     {
         var full = Path.GetFullPath(path);
-        var fd = DaemonInterop.Open(full, flags | DaemonInterop.O_CLOEXEC, Convert.ToInt32("644", 8));
+        var fd = Libc.Open(full, flags | Libc.O_CLOEXEC, Convert.ToInt32("644", 8));
         if (fd < 0)
         {
-            var errno = DaemonInterop.LastErrno;
-            throw new IOException($"cannot open '{full}' for {StreamName(target)}: {DaemonInterop.Describe(errno)}");
+            var errno = Libc.LastErrno;
+            throw new IOException($"cannot open '{full}' for {StreamName(target)}: {Libc.Describe(errno)}");
         }
         try
         {
-            if (DaemonInterop.Dup2(fd, target) < 0)
+            if (Libc.Dup2(fd, target) < 0)
             {
-                var errno = DaemonInterop.LastErrno;
-                throw new IOException($"cannot redirect {StreamName(target)} to '{full}': {DaemonInterop.Describe(errno)}");
+                var errno = Libc.LastErrno;
+                throw new IOException($"cannot redirect {StreamName(target)} to '{full}': {Libc.Describe(errno)}");
             }
         }
         finally
         {
-            DaemonInterop.Close(fd);
+            Libc.Close(fd);
         }
     }
 

@@ -1,0 +1,84 @@
+using InotifyGen.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace InotifyGen;
+
+/// <summary>
+/// Every "does the user see this" rule, between the tree bookkeeping and the handlers: the watch's mask, the name
+/// filter of a transient-file watch, the exclude filter, coalescing within a batch, and the handler-exception policy.
+/// </summary>
+internal sealed class Dispatcher(ProcessEvent defaultHandler, ILogger logger, object sender)
+{
+    private HashSet<(int, EventMask, uint, string)>? _seen;
+
+    public ProcessEvent DefaultHandler { get; } = defaultHandler;
+
+    public HandlerExceptionPolicy ExceptionPolicy { get; set; } = HandlerExceptionPolicy.Propagate;
+
+    /// <summary>The <c>inotifygen.notifier</c> tag of the metrics: <c>notifier</c>, <c>threaded</c> or <c>async</c>.</summary>
+    public string MetricsKind { get; set; } = "notifier";
+
+    /// <summary>pyinotify's <c>coalesce_events</c>: duplicates (same wd, mask, cookie and name) within a batch are dropped.</summary>
+    public bool Coalesce { get; set; }
+
+    public event EventHandler<HandlerFailedEventArgs>? HandlerFailed;
+
+    /// <summary>A new batch: coalescing forgets what it saw.</summary>
+    public void BeginBatch() => _seen?.Clear();
+
+    /// <summary>Whether coalescing drops this kernel event as a repeat within the batch.</summary>
+    public bool IsDuplicate(int wd, EventMask mask, uint cookie, ReadOnlySpan<byte> name)
+    {
+        if (!Coalesce)
+            return false;
+        _seen ??= new();
+        return !_seen.Add((wd, mask, cookie, Convert.ToBase64String(name)));
+    }
+
+    /// <summary>Sends an event to its watch's handler (or the default one, for an event of no watch) if the user sees it.</summary>
+    public void Deliver(Watch? watch, in InotifyEvent e)
+    {
+        if (watch is null)
+            Invoke(DefaultHandler, in e);
+        else if (IsWanted(watch, in e))
+            Invoke(watch.Handler ?? DefaultHandler, in e);
+    }
+
+    /// <summary>
+    /// Handlers receive the events their watch asked for, plus those the kernel sends unasked; the bits the tree
+    /// bookkeeping adds to the kernel mask stay internal. A transient-file watch passes only its one name, and an
+    /// exclude filter drops the entries it matches.
+    /// </summary>
+    private static bool IsWanted(Watch watch, in InotifyEvent e)
+    {
+        var mask = e.Mask;
+        if ((mask & (EventMask.Ignored | EventMask.Unmount | EventMask.QueueOverflow)) == 0 && (mask & watch.Mask & EventMask.AllEvents) == 0)
+            return false;
+        if (watch.NameFilter is { } only && (mask & EventMask.Ignored) == 0 && !e.NameBytes.SequenceEqual(only))
+            return false;
+        return watch.ExcludeFilter is not { } filter || e.NameBytes.IsEmpty || !filter.IsExcluded(e.PathName);
+    }
+
+    private void Invoke(ProcessEvent handler, in InotifyEvent e)
+    {
+        var started = InotifyMetrics.DispatchStarting(); // metrics
+        if (ExceptionPolicy == HandlerExceptionPolicy.Propagate)
+        {
+            try { handler.Invoke(in e); }
+            catch (Exception) when (InotifyMetrics.HandlerFailed(MetricsKind)) { } // metrics: counts, never catches
+            InotifyMetrics.Dispatched(MetricsKind, started); // metrics
+            return;
+        }
+        try
+        {
+            handler.Invoke(in e);
+            InotifyMetrics.Dispatched(MetricsKind, started); // metrics
+        }
+        catch (Exception ex)
+        {
+            InotifyMetrics.HandlerFailed(MetricsKind); // metrics
+            Log.HandlerFailed(logger, ex, e.ToString());
+            HandlerFailed?.Invoke(sender, new HandlerFailedEventArgs(ex, e.ToOwned()));
+        }
+    }
+}

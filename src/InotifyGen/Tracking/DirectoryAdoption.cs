@@ -1,0 +1,254 @@
+namespace InotifyGen;
+
+/// <summary>
+/// New and moved-in directories of an autoAdd tree: watched first, then listed, and what the listing finds is
+/// reported as synthesised IN_CREATEs, each once (<see cref="SyntheticNames"/>): an entry made after the watch
+/// exists is reported by the kernel, one made before by the listing, one in both by whichever comes first.
+/// </summary>
+internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, IFileSystem fs, TrackerOutput output)
+{
+    private readonly SyntheticNames _synthesised = new();
+    // Directories that could not be watched because a directory above them moves away later in the stream;
+    // they are watched when that move is processed (their path is then known again).
+    private readonly List<string> _missed = new();
+    // Directories a listing found at a new place by their inode, while the events of their past (their move among
+    // them) are still queued. Read against the new path, those events would name places that never were: the table
+    // moves each one only when the stream has passed the listing that found it.
+    private readonly List<(Watch Watch, string To, long At)> _relocations = new();
+
+    public void OnCreate(Watch w, EventMask mask, ReadOnlySpan<byte> name)
+    {
+        // The kernel's own IN_CREATE for an entry a listing already reported: drop it.
+        if (w.Tracked && _synthesised.Remove(w.Wd, name))
+            return;
+        output.Emit(w, mask, 0, name);
+        if ((mask & EventMask.IsDir) != 0 && w.AutoAdd && !w.IsRemoved)
+            WatchNew(w, PathText.Join(w.Path, FileNames.Decode(name)));
+    }
+
+    public void OnDelete(Watch w, EventMask mask, ReadOnlySpan<byte> name)
+    {
+        if (w.Tracked)
+            _synthesised.Remove(w.Wd, name);
+        if (_missed.Count > 0 && (mask & EventMask.IsDir) != 0)
+            TakeMissed(PathText.Join(w.Path, FileNames.Decode(name)));
+    }
+
+    /// <summary>An entry of <paramref name="w"/> moved away: a later IN_CREATE of the same name is a new entry.</summary>
+    public void OnMovedAway(Watch w, ReadOnlySpan<byte> name)
+    {
+        if (w.Tracked)
+            _synthesised.Remove(w.Wd, name);
+    }
+
+    /// <summary>An entry moved into <paramref name="w"/>: whether a listing had already reported it (then it is not adopted again).</summary>
+    public bool WasListed(Watch w, ReadOnlySpan<byte> name) => w.Tracked && _synthesised.Remove(w.Wd, name);
+
+    /// <summary>
+    /// Watch first, then list: an entry created after the watch exists is reported by the kernel, one created
+    /// before is found by the listing, and one in both is reported once.
+    /// </summary>
+    public void WatchNew(Watch parent, string path)
+    {
+        if (parent.ExcludeFilter?.IsExcluded(path) == true)
+            return;
+        var child = AddLike(path, parent, out var created);
+        if (child is null)
+        {
+            Missed(path);
+            return;
+        }
+        if (created) // else it was watched already, so its content was reported all along
+            ReportContent(child);
+    }
+
+    /// <summary>
+    /// A directory moved from <paramref name="source"/> to <paramref name="destination"/>: the directories below it
+    /// that could not be watched while it was on its way are watched now that their path is known.
+    /// </summary>
+    public void Rebase(string source, string destination)
+    {
+        if (_missed.Count == 0 || TakeMissed(source) is not { } missed)
+            return;
+        foreach (var m in missed)
+        {
+            var path = PathText.Rebase(m, source, destination);
+            if (PathText.Parent(path) is { } parentPath && manager.WatchAt(parentPath) is { AutoAdd: true } parent)
+                WatchNew(parent, path);
+        }
+    }
+
+    /// <summary>A directory left the tree: nothing below it is to be watched any more (but what was found elsewhere stays).</summary>
+    public void Drop(string path)
+    {
+        if (_missed.Count > 0 && !HasRelocationUnder(path))
+            TakeMissed(path);
+    }
+
+    /// <summary>
+    /// Watches a directory of the tree. When the kernel gives back the wd of a watch known elsewhere, the directory
+    /// moved and the events saying so are still queued: its watch moves here once they have been read.
+    /// </summary>
+    private Watch? AddLike(string path, Watch like, out bool created)
+    {
+        var watch = manager.AddLike(path, like, out created, out var movedFrom, deferMove: true);
+        if (watch is not null && movedFrom is not null)
+            _relocations.Add((watch, path, queue.End + queue.KernelPending()));
+        return watch;
+    }
+
+    /// <summary>
+    /// Moves the watches whose listing the stream has passed to where it found them: before an event that ends at
+    /// <paramref name="position"/> (so was queued after every listing that ended before it), or, with
+    /// <paramref name="reached"/>, once every event up to <paramref name="position"/> was processed.
+    /// </summary>
+    public void Relocate(long position, bool reached = false)
+    {
+        for (var i = 0; i < _relocations.Count; i++)
+        {
+            var (watch, to, at) = _relocations[i];
+            if (at > position || (at == position && !reached))
+                continue;
+            _relocations.RemoveAt(i--);
+            Move(watch, to);
+        }
+    }
+
+    /// <summary>
+    /// The IN_MOVED_FROM that took <paramref name="w"/> where a listing found it, with no partner (no watch saw the
+    /// arrival): the watch moves there now, and its IN_MOVE_SELF, queued next, names the new place.
+    /// </summary>
+    public void Arrived(Watch w)
+    {
+        var i = _relocations.FindIndex(r => ReferenceEquals(r.Watch, w));
+        if (i < 0)
+            return;
+        var to = _relocations[i].To;
+        _relocations.RemoveAt(i);
+        Move(w, to);
+        w.ExpectMoveSelf = true;
+    }
+
+    private void Move(Watch watch, string to)
+    {
+        if (watch.IsRemoved || watch.Path == to)
+            return;
+        var from = watch.Path;
+        manager.RenameTree(from, to);
+        Rebase(from, to);
+    }
+
+    /// <summary>Whether <paramref name="w"/> waits to be moved to where a listing found it: it did not leave the tree.</summary>
+    public bool IsRelocating(Watch w) => _relocations.Exists(r => ReferenceEquals(r.Watch, w));
+
+    /// <summary>Whether a watch at or below <paramref name="path"/> waits to be moved elsewhere in the tree.</summary>
+    public bool HasRelocationUnder(string path) => _relocations.Exists(r => PathText.IsAtOrBelow(r.Watch.Path, path));
+
+    public void Expire(long position) => _synthesised.Expire(position);
+
+    /// <summary>After an overflow: what was pending refers to events that may be gone.</summary>
+    public void Reset()
+    {
+        _synthesised.Clear();
+        _missed.Clear();
+        Relocate(long.MaxValue, reached: true); // what a listing found is still true; only the queued past is lost
+    }
+
+    /// <summary>
+    /// A directory that could not be watched: it is gone from its path, so an event after the one being processed
+    /// moves or removes it (or a directory above it). That event may not be queued yet: Linux looks a path up in
+    /// its new state a moment before a rename queues its events. So the path is kept until such an event takes it,
+    /// whatever the queue holds now.
+    /// </summary>
+    private void Missed(string path) => _missed.Add(path);
+
+    /// <summary>Removes and returns the missed directories at or below <paramref name="path"/>, parents first.</summary>
+    private List<string>? TakeMissed(string path)
+    {
+        List<string>? taken = null;
+        for (var i = _missed.Count - 1; i >= 0; i--)
+        {
+            if (PathText.IsAtOrBelow(_missed[i], path))
+            {
+                (taken ??= new()).Add(_missed[i]);
+                _missed.RemoveAt(i);
+            }
+        }
+        taken?.Sort(StringComparer.Ordinal);
+        return taken;
+    }
+
+    /// <summary>Lists each new directory and synthesises IN_CREATE for what it holds, watching sub-directories first.</summary>
+    private void ReportContent(Watch top)
+    {
+        var pending = new Stack<Watch>();
+        pending.Push(top);
+        while (pending.Count > 0)
+        {
+            var dir = pending.Pop();
+            if (dir.IsRemoved)
+                continue;
+            var entries = fs.List(dir.Path);
+            if (RemovedLater(dir.Path))
+            {
+                // The path (or a directory above it) was deleted or moved away after the event being processed:
+                // the watch and the listing may be of a newer directory that took the name. The queued events
+                // (an IN_MOVED_TO, or the newer one's IN_CREATE) will watch and report the right one.
+                manager.Detach(dir);
+                _missed.Add(dir.Path);
+                continue;
+            }
+            entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            // Every kernel event about an entry seen in this listing was queued before this position.
+            var expiry = queue.End + queue.KernelPending();
+            foreach (var entry in entries)
+            {
+                var path = PathText.Join(dir.Path, entry.Name);
+                if (dir.ExcludeFilter?.IsExcluded(path) == true)
+                    continue;
+                var bytes = FileNames.Encode(entry.Name);
+                Watch? sub = null;
+                if (entry.IsDirectory && dir.AutoAdd)
+                {
+                    sub = AddLike(path, dir, out var created);
+                    if (sub is null)
+                        Missed(path);
+                    if (sub is not null && !created)
+                        sub = null; // already watched: its content is reported by its own watch
+                }
+                _synthesised.Add(dir.Wd, bytes, expiry);
+                var mask = entry.IsDirectory ? EventMask.Create | EventMask.IsDir : EventMask.Create;
+                output.Emit(dir, mask, 0, bytes, entry.Name, flags: EventFlags.Synthetic);
+                if (sub is not null)
+                    pending.Push(sub);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> or a directory above it is deleted or moved away by an event queued after
+    /// the current one. Reads what the kernel holds first, so anything that happened before this call is seen.
+    /// </summary>
+    private bool RemovedLater(string path)
+    {
+        queue.ReadMore();
+        var queued = queue.Unprocessed;
+        var offset = 0;
+        const EventMask removal = EventMask.Delete | EventMask.MovedFrom | EventMask.DeleteSelf | EventMask.MoveSelf;
+        while (RawEventReader.TryRead(queued, ref offset, out var wd, out var mask, out _, out var name))
+        {
+            if ((mask & removal) == 0 || manager.WatchForEvent(wd) is not { } w)
+                continue;
+            // An IN_MOVE_SELF tells nothing new when the watch's path already moved (a paired move processed) or
+            // when its parent is tracked: the parent's IN_MOVED_FROM, queued just before it, is what names the old
+            // place. Read against the watch's current path it would condemn a path the table already caught up
+            // with (a listing or a rescan found the directory at its new place by its inode).
+            if ((mask & EventMask.MoveSelf) != 0 && (w.ExpectMoveSelf || MovePairing.UnderTrackedParent(manager, w)))
+                continue;
+            var gone = name.IsEmpty ? w.Path : PathText.Join(w.Path, FileNames.Decode(name));
+            if (PathText.IsAtOrBelow(path, gone))
+                return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,94 @@
+using InotifyGen.Interop;
+
+namespace InotifyGen;
+
+/// <summary>One entry of a directory listing: its name (lossless, see <see cref="FileNames"/>) and whether it is a directory.</summary>
+internal readonly record struct DirectoryEntry(string Name, bool IsDirectory);
+
+/// <summary>
+/// What the tree bookkeeping reads from the file system: listings and modification stamps. Neither causes an inotify
+/// event on the item itself except the listing (IN_OPEN, IN_ACCESS, IN_CLOSE_NOWRITE). Tests replace it with a
+/// simulated tree.
+/// </summary>
+internal interface IFileSystem
+{
+    /// <summary>
+    /// The entries of <paramref name="directory"/>, unsorted, without "." and "..". A symbolic link is never a
+    /// directory here (links are not followed). Empty when the directory is gone, unreadable or not a directory.
+    /// </summary>
+    List<DirectoryEntry> List(string directory);
+
+    /// <summary>The modification time in nanoseconds without following a last symbolic link; 0 when it is gone.</summary>
+    long Stamp(string path);
+
+    /// <summary>Whether <paramref name="path"/> is a directory; without <paramref name="followLinks"/>, a symbolic link to one is not.</summary>
+    bool IsDirectory(string path, bool followLinks);
+}
+
+/// <summary>The real file system: open + getdents64 into a reused buffer, names as exact bytes, and raw statx.</summary>
+internal sealed unsafe class LinuxFileSystem : IFileSystem
+{
+    public static readonly LinuxFileSystem Instance = new();
+
+    [ThreadStatic] private static byte[]? t_buffer;
+
+    public List<DirectoryEntry> List(string directory)
+    {
+        var entries = new List<DirectoryEntry>();
+        var fd = Libc.Open(directory, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+        if (fd < 0)
+            return entries; // gone, replaced by a file, or unreadable meanwhile: its own events tell the rest
+        try
+        {
+            var buffer = t_buffer ??= new byte[32 * 1024];
+            fixed (byte* start = buffer)
+            {
+                while (true)
+                {
+                    var n = Libc.GetDents64(fd, start, (nuint)buffer.Length);
+                    if (n <= 0)
+                        break; // 0: the end; < 0: the directory was removed while being read
+                    // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+                    for (var offset = 0; offset < n;)
+                    {
+                        var record = start + offset;
+                        var length = *(ushort*)(record + 16);
+                        var type = record[18];
+                        var name = new ReadOnlySpan<byte>(record + 19, length - 19);
+                        name = name[..name.IndexOf((byte)0)];
+                        offset += length;
+                        if (name is [(byte)'.'] or [(byte)'.', (byte)'.'])
+                            continue;
+                        var text = FileNames.Decode(name);
+                        var isDirectory = type == Libc.DT_DIR
+                            || (type == Libc.DT_UNKNOWN && IsDirectory(PathText.Join(directory, text), followLinks: false));
+                        entries.Add(new DirectoryEntry(text, isDirectory));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Libc.Close(fd);
+        }
+        return entries;
+    }
+
+    public long Stamp(string path)
+    {
+        var buffer = stackalloc byte[Libc.StatxSize];
+        if (Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_MTIME, buffer) != 0)
+            return 0;
+        var seconds = *(long*)(buffer + Libc.StatxMtimeOffset);
+        var nanoseconds = *(uint*)(buffer + Libc.StatxMtimeOffset + 8);
+        return seconds * 1_000_000_000 + nanoseconds;
+    }
+
+    public bool IsDirectory(string path, bool followLinks)
+    {
+        var buffer = stackalloc byte[Libc.StatxSize];
+        if (Libc.Statx(Libc.AT_FDCWD, path, followLinks ? 0 : Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_TYPE, buffer) != 0)
+            return false;
+        return (*(ushort*)(buffer + Libc.StatxModeOffset) & Libc.S_IFMT) == Libc.S_IFDIR;
+    }
+}

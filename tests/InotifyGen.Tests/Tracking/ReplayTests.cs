@@ -1,0 +1,217 @@
+using Xunit;
+
+namespace InotifyGen.Tests.Tracking;
+
+/// <summary>
+/// One race of the tree bookkeeping, written as data: the tree before, the operations (all done before anything is
+/// read, so the table catches up with a stream that is already ahead of it), operations run at an exact point of the
+/// tracker's work (a call it makes, or an event it delivers), how reads are cut, and what must be delivered. Every
+/// case also requires that the watch table equals the simulated disk at the end and that every delivered path was true.
+/// </summary>
+public sealed record ReplayCase(string Name)
+{
+    public string[] Before { get; init; } = [];
+    public EventMask Mask { get; init; } = EventMask.AllEvents;
+    public string[] Ops { get; init; } = [];
+    /// <summary>"list /w/a" (the tracker lists /w/a), "add_watch /w/a", or "delivered IN_CREATE|IN_ISDIR /w/a" (a prefix of a delivered line): each runs its operations once, the first time.</summary>
+    public (string When, string[] Ops)[] During { get; init; } = [];
+    public int[] ReadSizes { get; init; } = [];
+    public int MaxQueuedEvents { get; init; } = 16384;
+    public bool Rescan { get; init; }
+    /// <summary>Lines that must be delivered, in this order (others may come between).</summary>
+    public string[] Delivers { get; init; } = [];
+    /// <summary>Prefixes no delivered line may start with.</summary>
+    public string[] NeverDelivers { get; init; } = [];
+
+    public override string ToString() => Name;
+}
+
+public class ReplayTests
+{
+    public static readonly ReplayCase[] Cases =
+    [
+        new("a tree made before its IN_CREATE is read: every entry reported once")
+        {
+            Before = ["/w/"],
+            Ops = ["mkdir /w/a", "mkdir /w/a/b", "mkdir /w/a/b/c", "write /w/a/b/c/f", "write /w/a/g"],
+            Delivers = ["IN_CREATE|IN_ISDIR /w/a", "IN_CREATE|IN_ISDIR /w/a/b synthetic", "IN_CREATE /w/a/g synthetic",
+                "IN_CREATE|IN_ISDIR /w/a/b/c synthetic", "IN_CREATE /w/a/b/c/f synthetic"],
+            NeverDelivers = ["IN_CREATE /w/a/g\n", "IN_CREATE|IN_ISDIR /w/a/b\n"],
+        },
+        new("a move pair split across two reads is still paired")
+        {
+            Before = ["/w/", "/w/x/", "/w/y/"],
+            Ops = ["mv /w/x /w/y/x"],
+            ReadSizes = [1, 1, 1],
+            Delivers = ["IN_MOVED_FROM|IN_ISDIR /w/x", "IN_MOVED_TO|IN_ISDIR /w/y/x from /w/x", "IN_MOVE_SELF /w/y/x"],
+            NeverDelivers = ["IN_MOVED_FROM|IN_ISDIR /w/x moved-out"],
+        },
+        new("a directory moved in from outside, into one that then moved inside the tree before its new parent was listed")
+        {
+            // The issue's lost watch: X's IN_MOVED_TO names a/p, which has moved to b/p (b is new, not yet watched, so
+            // the move has no IN_MOVED_TO). X cannot be watched at a/p/x; listing b finds p by its inode, and what
+            // was missed below a/p is below b/p now.
+            Before = ["/w/", "/w/a/", "/w/a/p/", "/out/", "/out/x/", "/out/x/deep/"],
+            Ops = ["mv /out/x /w/a/p/x", "mkdir /w/b", "mv /w/a/p /w/b/p"],
+            Delivers = ["IN_MOVED_TO|IN_ISDIR /w/a/p/x", "IN_CREATE|IN_ISDIR /w/b", "IN_CREATE|IN_ISDIR /w/b/p synthetic",
+                "IN_MOVED_FROM|IN_ISDIR /w/a/p", "IN_CREATE|IN_ISDIR /w/b/p/x/deep synthetic", "IN_MOVE_SELF /w/b/p"],
+            // p did not leave the tree: the listing of b found it there.
+            NeverDelivers = ["IN_MOVED_FROM|IN_ISDIR /w/a/p moved-out"],
+        },
+        new("the same, one level deeper: the new directory's parent sat below the one that moved")
+        {
+            Before = ["/w/", "/w/a/", "/w/a/p/", "/w/a/p/q/", "/out/", "/out/x/"],
+            Ops = ["mv /out/x /w/a/p/q/x", "mkdir /w/b", "mv /w/a/p /w/b/p"],
+        },
+        new("a directory deleted while it is being listed")
+        {
+            Before = ["/w/"],
+            Ops = ["mkdir /w/a", "mkdir /w/a/b"],
+            During = [("list /w/a", ["rm /w/a"])],
+        },
+        new("a directory moved inside the tree while it is being listed")
+        {
+            Before = ["/w/", "/w/d/"],
+            Ops = ["mkdir /w/a", "mkdir /w/a/b"],
+            During = [("list /w/a", ["mv /w/a /w/d/a2"])],
+        },
+        new("a directory replaced by a new one of the same name while it is being listed")
+        {
+            Before = ["/w/"],
+            Ops = ["mkdir /w/a", "mkdir /w/a/old"],
+            During = [("list /w/a", ["mv /w/a /w/a2", "mkdir /w/a", "mkdir /w/a/new"])],
+        },
+        new("a listing finds a directory at its new place by its inode; its queued IN_MOVE_SELF drops nothing added below it")
+        {
+            // CatchUpTests' first case, replayed: c moves under in/p/q (q not watched yet), t arrives under c/d first.
+            Before = ["/w/", "/w/a/", "/w/a/c/", "/w/a/c/d/", "/out/", "/out/in/", "/out/in/p/", "/out/in/p/q/", "/out/t/", "/out/t/u/"],
+            Mask = EventMask.Create | EventMask.Delete | EventMask.Move,
+            Ops = ["mv /out/in /w/in", "mv /out/t /w/a/c/d/t", "mv /w/a/c /w/in/p/q/m"],
+            Delivers = ["IN_CREATE|IN_ISDIR /w/in/p/q/m/d/t/u synthetic"],
+        },
+        new("a directory moved into one that then left the tree goes with it")
+        {
+            // CatchUpTests' second case: when sub is reported, a/x moves into it, and sub leaves the tree.
+            Before = ["/w/", "/w/a/", "/w/a/x/", "/w/a/x/y/", "/out/"],
+            Mask = EventMask.Create | EventMask.Delete | EventMask.Move,
+            Ops = ["mkdir /w/d", "mkdir /w/d/sub"],
+            During = [("delivered IN_CREATE|IN_ISDIR /w/d/sub synthetic", ["mv /w/a/x /w/d/sub/m", "mv /w/d/sub /out/sub"])],
+            Delivers = ["IN_MOVED_FROM|IN_ISDIR /w/a/x moved-out"],
+        },
+        new("a directory created inside one moved in from outside while the moved one is listed")
+        {
+            Before = ["/w/", "/out/", "/out/m/", "/out/m/n/"],
+            Ops = ["mv /out/m /w/m"],
+            During = [("list /w/m", ["mkdir /w/m/late", "mkdir /w/m/n/late"])],
+        },
+        new("a name that is not UTF-8 is watched and reported with its bytes, at every depth")
+        {
+            Before = ["/w/", "/w/x\uDCFFy/"],
+            Ops = ["mkdir /w/x\uDCFFy/z\uDCFE", "mkdir /w/x\uDCFFy/z\uDCFE/in", "write /w/x\uDCFFy/z\uDCFE/in/f"],
+            Delivers = ["IN_CREATE|IN_ISDIR /w/x\uDCFFy/z\uDCFE", "IN_CREATE|IN_ISDIR /w/x\uDCFFy/z\uDCFE/in synthetic",
+                "IN_CREATE /w/x\uDCFFy/z\uDCFE/in/f synthetic"],
+        },
+        new("an overflow with rescan: the table matches the disk, and the tree hears once that events were lost")
+        {
+            Before = ["/w/", "/w/a/", "/w/a/b/"],
+            MaxQueuedEvents = 4,
+            Rescan = true,
+            Ops = ["mkdir /w/n1", "mkdir /w/n1/n2", "mkdir /w/n1/n2/n3", "mv /w/a /w/n1/a", "rm /w/n1/a/b", "mkdir /w/c",
+                "mkdir /w/c/d", "write /w/c/f", "mkdir /w/e", "mkdir /w/e/f", "write /w/e/g"],
+            Delivers = ["IN_Q_OVERFLOW ", "IN_Q_OVERFLOW /w synthetic lost"],
+        },
+        new("overflows during every rescan: rescans stop after a few, and the next read catches up")
+        {
+            // Each listing of the rescan floods the queue again, as a rescan of a busy tree can.
+            Before = ["/w/", "/w/a/", "/w/b/"],
+            MaxQueuedEvents = 4,
+            Rescan = true,
+            Ops = ["mkdir /w/c", "mkdir /w/d", "mkdir /w/e", "mkdir /w/f", "mkdir /w/g"],
+            During = [("list /w/a", ["write /w/b/1", "write /w/b/2", "write /w/b/3", "write /w/b/4"])],
+        },
+    ];
+
+    public static TheoryData<string> CaseNames => new(Cases.Select(c => c.Name));
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Replay(string name)
+    {
+        var c = Cases.Single(x => x.Name == name);
+        using var tree = Run(c);
+        tree.AssertNoViolations();
+        tree.AssertTableMatchesDisk("/w");
+        var lines = tree.Delivered.Select(l => l + "\n").ToList();
+        var at = 0;
+        foreach (var expected in c.Delivers)
+        {
+            var found = lines.FindIndex(at, l => l == expected + "\n");
+            Assert.True(found >= 0, $"'{expected}' not delivered (in order); delivered:\n{string.Join("", lines)}");
+            at = found + 1;
+        }
+        foreach (var never in c.NeverDelivers)
+            Assert.DoesNotContain(lines, l => l.StartsWith(never, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Replay_NotUtf8Names_DeliverTheExactBytes()
+    {
+        using var tree = Run(Cases.Single(c => c.Name.StartsWith("a name that is not UTF-8", StringComparison.Ordinal)));
+        var watch = tree.WatchManager.Watches.Values.Single(w => w.Path.EndsWith("/in", StringComparison.Ordinal));
+        Assert.Equal(new byte[] { (byte)'/', (byte)'w', (byte)'/', (byte)'x', 0xFF, (byte)'y', (byte)'/', (byte)'z', 0xFE, (byte)'/', (byte)'i', (byte)'n' },
+            FileNames.Encode(watch.Path));
+    }
+
+    [Fact]
+    public void Replay_RescansThatKeepOverflowing_AreBounded()
+    {
+        using var tree = Run(Cases.Single(c => c.Name.StartsWith("overflows during every rescan", StringComparison.Ordinal)));
+        var lost = tree.Delivered.Count(l => l.EndsWith(" lost", StringComparison.Ordinal));
+        Assert.InRange(lost, 1, 1 + OverflowRecovery.MaxChained);
+    }
+
+    internal static SimulatedTree Run(ReplayCase c)
+    {
+        var tree = new SimulatedTree(new NotifierOptions { RescanOnOverflow = c.Rescan });
+        tree.Build(c.Before);
+        tree.WatchTree("/w", c.Mask);
+        tree.Kernel.MaxQueuedEvents = c.MaxQueuedEvents;
+        foreach (var size in c.ReadSizes)
+            tree.Kernel.ReadSizes.Enqueue(size);
+        var pending = c.During.ToList();
+        void Trigger(string what)
+        {
+            for (var i = 0; i < pending.Count; i++)
+            {
+                if (!what.StartsWith(pending[i].When, StringComparison.Ordinal))
+                    continue;
+                var ops = pending[i].Ops;
+                pending.RemoveAt(i);
+                Apply(tree.Kernel, ops);
+                return;
+            }
+        }
+        tree.Kernel.BeforeCall = (call, path) => Trigger(path is null ? call : $"{call} {path}");
+        // Run inside the handler, as a handler that changes the disk would.
+        tree.OnDelivered = line => Trigger("delivered " + line);
+        Apply(tree.Kernel, c.Ops);
+        tree.Drain();
+        return tree;
+    }
+
+    internal static void Apply(SimulatedKernel kernel, IEnumerable<string> ops)
+    {
+        foreach (var op in ops)
+        {
+            var parts = op.Split(' ');
+            switch (parts[0])
+            {
+                case "mkdir": kernel.Mkdir(parts[1]); break;
+                case "write": kernel.WriteFile(parts[1]); break;
+                case "mv": kernel.Rename(parts[1], parts[2]); break;
+                case "rm": kernel.Remove(parts[1]); break;
+                default: throw new ArgumentException($"unknown operation '{op}'");
+            }
+        }
+    }
+}
