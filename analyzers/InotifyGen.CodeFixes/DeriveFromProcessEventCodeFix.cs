@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
@@ -23,8 +24,11 @@ public sealed class DeriveFromProcessEventCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.HandlerOutsideProcessEventId);
 
-    /// <inheritdoc/>
-    public override FixAllProvider? GetFixAllProvider() => null;
+    /// <summary>Every class of a document in one edit, so that Fix All never has to merge overlapping changes.</summary>
+    public override FixAllProvider GetFixAllProvider() => FixAll;
+
+    private static readonly FixAllProvider FixAll =
+        FixAllProvider.Create((context, document, diagnostics) => FixAsync(document, diagnostics, context.CancellationToken)!);
 
     /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -32,38 +36,55 @@ public sealed class DeriveFromProcessEventCodeFix : CodeFixProvider
         var diagnostic = context.Diagnostics[0];
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-            return;
-        if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is not ClassDeclarationSyntax declaration
-            || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { IsStatic: false } type)
-            return;
-        // A class that already has a base class cannot take another one.
-        if (type.BaseType is { SpecialType: not SpecialType.System_Object } || type.IsRecord)
+        if (root is null || model is null || Fixable(root, model, diagnostic, context.CancellationToken) is null)
             return;
         var document = context.Document;
         context.RegisterCodeFix(
             CodeAction.Create("Derive from ProcessEvent",
-                ct => AddBase(document, root, type, ct),
+                ct => FixAsync(document, ImmutableArray.Create(diagnostic), ct)!,
                 equivalenceKey: nameof(DeriveFromProcessEventCodeFix)),
             diagnostic);
     }
 
-    private static Task<Document> AddBase(Document document, SyntaxNode root, INamedTypeSymbol type, CancellationToken ct)
+    /// <summary>The class the diagnostic is on, when it can take ProcessEvent as its base (it has no base class yet).</summary>
+    private static INamedTypeSymbol? Fixable(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken ct)
     {
+        if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is not ClassDeclarationSyntax declaration
+            || model.GetDeclaredSymbol(declaration, ct) is not { IsStatic: false } type)
+            return null;
+        // A class that already has a base class cannot take another one.
+        return type.BaseType is { SpecialType: not SpecialType.System_Object } || type.IsRecord ? null : type;
+    }
+
+    private static async Task<Document?> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken ct)
+    {
+        var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(ct).ConfigureAwait(false);
+        if (root is null || model is null)
+            return null;
         var baseType = SyntaxFactory.SimpleBaseType(
             SyntaxFactory.ParseTypeName("global::InotifyGen.ProcessEvent").WithAdditionalAnnotations(Simplifier.Annotation));
-        var editor = new System.Collections.Generic.Dictionary<SyntaxNode, SyntaxNode>();
-        foreach (var reference in type.DeclaringSyntaxReferences)
+        // Each part of each class becomes partial; the base class goes in one part only (the first in this document).
+        var edits = new Dictionary<SyntaxNode, bool>();
+        var done = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var diagnostic in diagnostics)
         {
-            if (reference.SyntaxTree != root.SyntaxTree || reference.GetSyntax(ct) is not ClassDeclarationSyntax decl)
+            if (Fixable(root, model, diagnostic, ct) is not { } type || !done.Add(type))
                 continue;
-            // The base class goes in one part only (the first in this document); every part gets partial.
-            var changed = TypeDeclarations.AddPartial(decl);
-            if (editor.Count == 0)
-                changed = AddFirstBase(changed, baseType);
-            editor[decl] = changed;
+            var first = true;
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree != root.SyntaxTree || reference.GetSyntax(ct) is not ClassDeclarationSyntax decl)
+                    continue;
+                edits[decl] = first;
+                first = false;
+            }
         }
-        return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNodes(editor.Keys, (original, _) => editor[original])));
+        return document.WithSyntaxRoot(root.ReplaceNodes(edits.Keys, (original, rewritten) =>
+        {
+            var changed = TypeDeclarations.AddPartial((TypeDeclarationSyntax)rewritten);
+            return edits[original] ? AddFirstBase(changed, baseType) : changed;
+        }));
     }
 
     private static TypeDeclarationSyntax AddFirstBase(TypeDeclarationSyntax declaration, BaseTypeSyntax baseType)

@@ -19,7 +19,9 @@ public sealed class RenameHandlerCodeFix : CodeFixProvider
         ImmutableArray.Create(DiagnosticDescriptors.HandlerNameMatchesNoEventId);
 
     /// <inheritdoc/>
-    public override FixAllProvider? GetFixAllProvider() => null;
+    public override FixAllProvider GetFixAllProvider() => FixAll;
+
+    private static readonly FixAllProvider FixAll = new SequentialRenameFixAllProvider(DiagnosticDescriptors.SuggestedNameProperty);
 
     /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)

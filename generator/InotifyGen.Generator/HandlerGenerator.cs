@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using InotifyGen.Generator.Models;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,17 +19,40 @@ public sealed class HandlerGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // Handler methods are found by name as well as by attribute, so ForAttributeWithMetadataName cannot find
-        // them all; a partial class is the cheapest syntax test that keeps every candidate.
+        // them all. A handler class derives from ProcessEvent, so one of its parts has a base list: a partial class
+        // part without one is dropped before anything is bound (HandlerParser generates from the first part with one).
         var handlers = context.SyntaxProvider
             .CreateSyntaxProvider(
-                static (node, _) => node is ClassDeclarationSyntax c && c.Modifiers.Any(SyntaxKind.PartialKeyword),
-                static (ctx, ct) => HandlerParser.Parse((ClassDeclarationSyntax)ctx.Node, ctx.SemanticModel, ct))
+                static (node, _) => HandlerParser.CouldBeHandler(node),
+                static (ctx, ct) => HandlerParser.TryParse((ClassDeclarationSyntax)ctx.Node, ctx.SemanticModel, ct))
             .WithTrackingName(TrackingNames.HandlerClasses)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .Where(static result => result is not null)
+            .Select(static (result, _) => result!)
             .WithTrackingName(TrackingNames.Handlers);
 
-        context.RegisterSourceOutput(handlers, static (spc, model) =>
-            spc.AddSource(model.HintName + ".g.cs", HandlerEmitter.Emit(model)));
+        // Hint names are compared without case (CS8785 otherwise): Uploads and UpLoads need distinct file names. Only
+        // the names are collected, so an edit inside one handler still regenerates that handler alone.
+        var names = handlers
+            .Select(static (r, _) => r.Model?.HintName ?? "")
+            .Collect()
+            .Select(static (all, _) => new EquatableArray<string>(all.ToArray()));
+
+        context.RegisterSourceOutput(handlers.Combine(names), static (spc, pair) =>
+        {
+            var (result, allNames) = pair;
+            if (result.Model is not { } model)
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.Failed, Location.None, result.TypeName, result.Failure));
+                return;
+            }
+            try
+            {
+                spc.AddSource(HintNames.Unique(model.HintName, allNames) + ".g.cs", HandlerEmitter.Emit(model));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.Failed, Location.None, model.HintName, ex.GetType().Name + ": " + ex.Message));
+            }
+        });
     }
 }

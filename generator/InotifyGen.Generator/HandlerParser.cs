@@ -13,36 +13,55 @@ namespace InotifyGen.Generator;
 /// <summary>Turns a partial class declaration into a <see cref="HandlerClassModel"/>, or null when there is nothing to generate.</summary>
 internal static class HandlerParser
 {
+    /// <summary>
+    /// The syntax-only test, before any binding: a partial class with a base list. A handler class derives from
+    /// ProcessEvent, so at least one of its parts names a base; parts without one are never parsed.
+    /// </summary>
+    public static bool CouldBeHandler(SyntaxNode node) =>
+        node is ClassDeclarationSyntax { BaseList: not null } c && c.Modifiers.Any(SyntaxKind.PartialKeyword);
+
+    /// <summary>
+    /// <see cref="Parse"/>, never throwing (but for cancellation): a generator that throws adds nothing, so every
+    /// handler of the project would go silent. A failure is reported for its class alone.
+    /// </summary>
+    public static ParseResult? TryParse(ClassDeclarationSyntax declaration, SemanticModel semanticModel, CancellationToken ct)
+    {
+        try
+        {
+            return Parse(declaration, semanticModel, ct) is { } model ? new ParseResult(model, null, null) : null;
+        }
+        catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+        {
+            return new ParseResult(null, declaration.Identifier.ValueText, ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
     public static HandlerClassModel? Parse(ClassDeclarationSyntax declaration, SemanticModel semanticModel, CancellationToken ct)
     {
         if (semanticModel.GetDeclaredSymbol(declaration, ct) is not INamedTypeSymbol type)
             return null;
         if (!HandlerMethods.DerivesFromProcessEvent(type))
             return null;
-        // A class in several partial parts is generated once, from its first part.
-        var first = type.DeclaringSyntaxReferences[0];
-        if (first.SyntaxTree != declaration.SyntaxTree || first.Span != declaration.Span)
+        // A class in several partial parts is generated once, from its first part with a base list.
+        if (!IsFirstCandidatePart(type, declaration, ct))
             return null;
-        if (!WillGenerateFor(type, ct))
+        if (!DispatchPlan.CanGenerateFor(type, ct))
             return null;
-
-        var levels = HandlerMethods.HandlerLevels(type);
-        if (!levels.Any(l => l.Summary is not null || l.Methods.Any(m => m.HasAllowedSignature)))
+        var plan = DispatchPlan.For(type, semanticModel.Compilation, ct);
+        if (plan is null || plan.Entries.IsEmpty)
             return null;
         ct.ThrowIfCancellationRequested();
 
         var targets = new List<(EventMask Event, int Rank, DispatchTarget Target)>();
         var handled = EventMask.None;
         var byRank = new EventMask[3];
-        foreach (var evt in HandlerMethods.DispatchableEvents)
+        foreach (var entry in plan.Entries)
         {
-            if (!HandlerMethods.FindWinner(levels, evt, out var depth, out var rank, out var winner))
-                continue;
-            byRank[rank] |= evt;
+            byRank[entry.Rank] |= entry.Event;
             // A default method stands for ALL_EVENTS only; the kernel sends UNMOUNT, Q_OVERFLOW and IGNORED unasked.
-            if (rank != HandlerMethods.DefaultRank || (evt & EventMask.AllEvents) != 0)
-                handled |= evt;
-            targets.Add((evt, rank, TargetFor(winner, levels[depth].Type, depth, semanticModel.Compilation, type, ct)));
+            if (entry.Rank != HandlerMethods.DefaultRank || (entry.Event & EventMask.AllEvents) != 0)
+                handled |= entry.Event;
+            targets.Add((entry.Event, entry.Rank, TargetFor(entry)));
         }
 
         return new HandlerClassModel(
@@ -57,47 +76,25 @@ internal static class HandlerParser
             (uint)byRank[HandlerMethods.DefaultRank]);
     }
 
-    /// <summary>
-    /// True when the generator writes dispatch for <paramref name="type"/>: every part and every containing type
-    /// is partial, and the user has not written DispatchEvent or HandledEvents by hand.
-    /// </summary>
-    private static bool WillGenerateFor(INamedTypeSymbol type, CancellationToken ct)
+    private static bool IsFirstCandidatePart(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken ct)
     {
-        if (type.DeclaringSyntaxReferences.IsEmpty)
-            return false;
         foreach (var r in type.DeclaringSyntaxReferences)
-            if (r.GetSyntax(ct) is not ClassDeclarationSyntax c || !c.Modifiers.Any(SyntaxKind.PartialKeyword))
-                return false;
-        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            foreach (var r in outer.DeclaringSyntaxReferences)
-                if (r.GetSyntax(ct) is not TypeDeclarationSyntax t || !t.Modifiers.Any(SyntaxKind.PartialKeyword))
-                    return false;
-        return !DeclaresDispatchMember(type);
+            if (r.GetSyntax(ct) is var part && CouldBeHandler(part))
+                return part.SyntaxTree == declaration.SyntaxTree && part.Span == declaration.Span;
+        return false;
     }
 
-    private static bool DeclaresDispatchMember(INamedTypeSymbol type) =>
-        type.GetMembers(HandlerMethods.DispatchMethodName).Any(m => !m.IsImplicitlyDeclared)
-        || type.GetMembers(HandlerMethods.HandledEventsPropertyName).Any(m => !m.IsImplicitlyDeclared);
-
-    /// <summary>True when a base class dispatches its own handler methods (generated here, or compiled elsewhere).</summary>
-    private static bool HasOwnDispatch(INamedTypeSymbol type, CancellationToken ct) =>
-        type.DeclaringSyntaxReferences.IsEmpty
-            ? type.GetMembers(HandlerMethods.DispatchMethodName).Any(m => m is IMethodSymbol { IsOverride: true })
-            : DeclaresDispatchMember(type) || WillGenerateFor(type, ct);
-
-    private static DispatchTarget TargetFor(HandlerMethod? winner, INamedTypeSymbol declaring, int depth,
-        Compilation compilation, INamedTypeSymbol type, CancellationToken ct)
+    private static DispatchTarget TargetFor(DispatchEntry entry)
     {
-        var declaringName = Strip(declaring.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
-        // A winner known only from a compiled base's summary: that base's own switch calls it.
-        if (winner is null)
-            return new DispatchTarget(null, false, false, declaringName + " (compiled handler)");
-        var method = winner.Method;
-        // The base's own switch picks this same method (nothing nearer the derived class outranks it), and it can
-        // call a method that is private to the base.
-        if (depth > 0 && (HasOwnDispatch(declaring, ct) || !compilation.IsSymbolAccessibleWithin(method, type)))
-            return new DispatchTarget(null, false, false, declaringName + "." + method.Name);
-        return new DispatchTarget(Escape(method.Name), winner.ReturnsBool, winner.TakesIn, null);
+        if (entry.ViaBase)
+        {
+            var declaringName = Strip(entry.Level.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+            // A winner known only from a compiled base's summary: that base's own switch calls it.
+            return new DispatchTarget(null, false, false,
+                declaringName + (entry.Method is null ? " (compiled handler)" : "." + entry.Method.Method.Name));
+        }
+        var winner = entry.Method!;
+        return new DispatchTarget(Escape(winner.Method.Name), winner.ReturnsBool, winner.TakesIn, null);
     }
 
     /// <summary>

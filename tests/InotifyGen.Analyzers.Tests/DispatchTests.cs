@@ -205,6 +205,19 @@ public class DispatchTests
             ("IGEN011", "[On] on 'Modified' includes 0x10000, which is never dispatched: no inotify event has that value"));
 
     [Fact]
+    public Task OnAttributeWithAnEmptyMask_IsReportedOnTheAttribute() =>
+        Harness.VerifyAsync("""
+            using InotifyGen;
+            partial class H : ProcessEvent
+            {
+                [[|On(EventMask.None)|]] void Nothing(InotifyEvent e) { }
+                [[|On(0)|]] [OnCreate] void Created(InotifyEvent e) { }
+            }
+            """,
+            ("IGEN012", "[On] on 'Nothing' has an empty mask, so it makes 'Nothing' the handler of no event"),
+            ("IGEN012", "[On] on 'Created' has an empty mask, so it makes 'Created' the handler of no event"));
+
+    [Fact]
     public Task OnAttributeWithEventsOnly_IsSilent() =>
         Harness.VerifySilentAsync("""
             using InotifyGen;

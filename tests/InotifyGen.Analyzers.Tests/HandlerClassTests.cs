@@ -73,6 +73,115 @@ public class HandlerClassTests
             """);
 
     [Fact]
+    public Task OverrideOnlySubclass_NotPartial_IsSilent() =>
+        // The base's generated switch makes a virtual call, which reaches the override: no dispatch is missing.
+        Harness.VerifySilentAsync("""
+            using InotifyGen;
+            public abstract partial class Base : ProcessEvent
+            {
+                protected abstract void process_IN_CREATE(InotifyEvent e);
+                protected virtual void process_IN_CLOSE(InotifyEvent e) { }
+                [OnDelete] protected virtual void Gone(InotifyEvent e) { }
+            }
+            public sealed class OverrideOnly : Base
+            {
+                protected override void process_IN_CREATE(InotifyEvent e) { }
+                protected override void process_IN_CLOSE(InotifyEvent e) { }
+                protected override void Gone(InotifyEvent e) { }
+            }
+            public class Middle : Base
+            {
+                protected override void process_IN_CREATE(InotifyEvent e) { }
+            }
+            public sealed class Deeper : Middle
+            {
+                protected override void process_IN_CREATE(InotifyEvent e) { }
+            }
+            """);
+
+    [Fact]
+    public Task SubclassThatAddsAHandler_NotPartial_IsReported() =>
+        Harness.VerifyAsync("""
+            using InotifyGen;
+            public abstract partial class Base : ProcessEvent
+            {
+                protected virtual void process_IN_CREATE(InotifyEvent e) { }
+            }
+            public sealed class [|Adds|] : Base
+            {
+                protected override void process_IN_CREATE(InotifyEvent e) { }
+                void process_IN_DELETE(InotifyEvent e) { }
+            }
+            public sealed class [|Hides|] : Base
+            {
+                // 'new' hides the base's method: the base's switch still calls its own.
+                protected new void process_IN_CREATE(InotifyEvent e) { }
+            }
+            public sealed class [|OverridesWithMore|] : Base
+            {
+                // The attribute adds IN_MODIFY, which the base's switch never sends here.
+                [OnModify] protected override void process_IN_CREATE(InotifyEvent e) { }
+            }
+            """,
+            ("IGEN003", NotPartial("Adds", "Adds")),
+            ("IGEN003", NotPartial("Hides", "Hides")),
+            ("IGEN003", NotPartial("OverridesWithMore", "OverridesWithMore")));
+
+    [Fact]
+    public Task FileLocalHandler_IsReportedOnItsName() =>
+        Harness.VerifyAsync("""
+            using InotifyGen;
+            file partial class [|Local|] : ProcessEvent
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            file partial class Outer
+            {
+                public partial class [|Inner|] : ProcessEvent
+                {
+                    [OnDelete] void Gone(InotifyEvent e) { }
+                }
+            }
+            // Not partial either: making it partial would not help, so only IGEN014.
+            file class [|Plain|] : ProcessEvent
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            """,
+            ("IGEN014", FileLocal("Local")),
+            ("IGEN014", FileLocal("Outer.Inner")),
+            ("IGEN014", FileLocal("Plain")));
+
+    private static string FileLocal(string handler) =>
+        $"'{handler}' is file-local, so the generator cannot add its event dispatch and no handler method of it is ever called; declare it without 'file' (internal, or nested and private)";
+
+    [Fact]
+    public Task HandlerAttributeOnALocalFunctionOrLambda_IsReportedOnTheAttribute() =>
+        Harness.VerifyAsync("""
+            using System;
+            using InotifyGen;
+            partial class H : ProcessEvent
+            {
+                void process_IN_CREATE(InotifyEvent e)
+                {
+                    [[|OnCreate|]] void Created(InotifyEvent inner) { }
+                    Action<InotifyEvent> later = [[|On(EventMask.Delete)|]] (InotifyEvent x) => { };
+                    [Obsolete] void NotAHandler() { }
+                    Created(e);
+                    later(e);
+                    NotAHandler();
+                }
+            }
+            static class Elsewhere
+            {
+                static void Run() { [[|OnDefault|]] static void Any(InotifyEvent e) { } }
+            }
+            """,
+            ("IGEN013", "[OnCreate] on the local function 'Created' is never called: only methods of a ProcessEvent class are handlers"),
+            ("IGEN013", "[On] on a lambda is never called: only methods of a ProcessEvent class are handlers"),
+            ("IGEN013", "[OnDefault] on the local function 'Any' is never called: only methods of a ProcessEvent class are handlers"));
+
+    [Fact]
     public Task MakePartialFix_AddsPartialAfterTheOtherModifiers() =>
         Harness.VerifyFixAsync(new MakePartialCodeFix(), "IGEN003",
             """

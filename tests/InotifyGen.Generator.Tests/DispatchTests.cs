@@ -248,6 +248,39 @@ public sealed class DispatchTests
         Assert.Contains("process_default IN_CREATE f0", defaultOnly.Calls);
     }
 
+    [Fact]
+    public void OverrideOnlySubclass_NotPartial_TheBasesSwitchCallsTheOverride()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        var handler = new OverrideOnly();
+        using var watching = Watch(dir.Path, handler, EventMask.Create | EventMask.Delete);
+
+        File.WriteAllText(dir["a"], "x");
+        File.Delete(dir["a"]);
+        handler.WaitFor("process_default IN_DELETE a");
+
+        AssertEachEventWentTo(handler, new() { ["IN_CREATE"] = "OverrideOnly.process_IN_CREATE" }, otherwise: "process_default");
+    }
+
+    [Fact]
+    public void HandlersWhoseNamesDifferOnlyInCase_BothDispatch()
+    {
+        using var first = new TempDir(tmpfs: true);
+        using var second = new TempDir(tmpfs: true);
+        var lower = new Uploads();
+        var upper = new UpLoads();
+        using var watching = Watch(first.Path, lower, EventMask.Create);
+        watching.Manager.AddWatch(second.Path, EventMask.Create, handler: upper, quiet: false);
+
+        File.WriteAllText(first["a"], "x");
+        File.WriteAllText(second["b"], "x");
+        lower.WaitFor("Uploads.Created IN_CREATE a");
+        upper.WaitFor("UpLoads.Created IN_CREATE b");
+
+        Assert.Equal(EventMask.Create, lower.HandledMask);
+        Assert.Equal(EventMask.Create, upper.HandledMask);
+    }
+
     /// <summary>Checks every recorded call: the method named for its event, or <paramref name="otherwise"/>.</summary>
     private static void AssertEachEventWentTo(RecordingHandler handler, Dictionary<string, string> expected, string otherwise)
     {

@@ -136,12 +136,12 @@ public sealed class SnapshotTests
         // The base's private process_IN_CREATE is invisible from here; the summary the generator left on the base keeps
         // it ahead of this class's default method. Its protected family method is seen directly.
         Assert.Contains(
-            "            case global::InotifyGen.EventMask.Create:\n" +
-            "                return base.DispatchEvent(in e); // Lib.LibraryHandler (compiled handler)\n", text, StringComparison.Ordinal);
+            "                case global::InotifyGen.EventMask.Create:\n" +
+            "                    return base.DispatchEvent(in e); // Lib.LibraryHandler (compiled handler)\n", text, StringComparison.Ordinal);
         Assert.Contains(
-            "            case global::InotifyGen.EventMask.CloseWrite:\n" +
-            "            case global::InotifyGen.EventMask.CloseNoWrite:\n" +
-            "                return base.DispatchEvent(in e); // Lib.LibraryHandler.process_IN_CLOSE\n", text, StringComparison.Ordinal);
+            "                case global::InotifyGen.EventMask.CloseWrite:\n" +
+            "                case global::InotifyGen.EventMask.CloseNoWrite:\n" +
+            "                    return base.DispatchEvent(in e); // Lib.LibraryHandler.process_IN_CLOSE\n", text, StringComparison.Ordinal);
         Assert.Contains("process_default(e);", text, StringComparison.Ordinal);
     }
 

@@ -28,7 +28,11 @@ public sealed class AddWatchAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterOperationAction(AnalyzeCall, OperationKind.Invocation);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (start.Compilation.GetTypeByMetadataName(HandlerMethods.ProcessEventMetadataName) is not null)
+                start.RegisterOperationAction(AnalyzeCall, OperationKind.Invocation);
+        });
     }
 
     private static void AnalyzeCall(OperationAnalysisContext context)
@@ -49,8 +53,9 @@ public sealed class AddWatchAnalyzer : DiagnosticAnalyzer
             return;
         if (WatchCalls.Unwrap(handlerArgument.Value) is not IObjectCreationOperation { Type: INamedTypeSymbol handlerType })
             return;
-        var dispatch = HandlerDispatch.For(handlerType);
-        if (dispatch is null)
+        var dispatch = DispatchPlan.For(handlerType, context.Compilation, context.CancellationToken);
+        // A class that dispatches by hand: which method gets which event is its own business.
+        if (dispatch is null || dispatch.HasHandWrittenLevel)
             return;
         // IN_Q_OVERFLOW never reaches a per-watch handler (IGEN009 says so); it is no reason to watch anything.
         var handled = dispatch.Handled & ~EventMask.QueueOverflow;
@@ -65,7 +70,7 @@ public sealed class AddWatchAnalyzer : DiagnosticAnalyzer
         if ((handled & delivered) == EventMask.None)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MaskExcludesEveryHandledEvent, location,
-                HandlerDispatch.DescribeMask(mask), handlerType.Name, HandlerDispatch.DescribeEvents(handled)));
+                Describe.Mask(mask), handlerType.Name, Describe.Events(handled)));
             return;
         }
         var deadEvents = EventMask.None;
@@ -92,7 +97,7 @@ public sealed class AddWatchAnalyzer : DiagnosticAnalyzer
         }
         if (deadMethods.Count > 0)
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MaskExcludesSomeHandledEvents, location,
-                HandlerDispatch.DescribeMask(mask), HandlerDispatch.DescribeEvents(deadEvents), handlerType.Name,
-                HandlerDispatch.JoinAnd(deadMethods)));
+                Describe.Mask(mask), Describe.Events(deadEvents), handlerType.Name,
+                Describe.JoinAnd(deadMethods)));
     }
 }

@@ -13,7 +13,8 @@ namespace InotifyGen.Analyzers;
 /// <summary>
 /// The rules about a class and its handler methods: IGEN003 (not partial), IGEN004 (signature), IGEN005 (an event
 /// handled twice at one rank), IGEN006 (a specialised method hides its family method), IGEN007 (handler methods
-/// outside a ProcessEvent class) and IGEN011 (flags in an [On(mask)] attribute).
+/// outside a ProcessEvent class), IGEN011 (flags in an [On(mask)] attribute), IGEN012 (an empty [On] mask), IGEN013 (a
+/// handler attribute on a local function or lambda) and IGEN014 (a file-local handler class).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
@@ -25,14 +26,24 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.EventHandledTwice,
         DiagnosticDescriptors.SpecialisedHidesFamily,
         DiagnosticDescriptors.HandlerOutsideProcessEvent,
-        DiagnosticDescriptors.OnAttributeIncludesFlags);
+        DiagnosticDescriptors.OnAttributeIncludesFlags,
+        DiagnosticDescriptors.OnAttributeNamesNoEvent,
+        DiagnosticDescriptors.HandlerAttributeOnLocalFunction,
+        DiagnosticDescriptors.HandlerTypeFileLocal);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+        // Every rule here needs InotifyGen's types; a compilation without them costs nothing more.
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (start.Compilation.GetTypeByMetadataName(HandlerMethods.ProcessEventMetadataName) is null)
+                return;
+            start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+            start.RegisterSyntaxNodeAction(AnalyzeLocalFunction, SyntaxKind.LocalFunctionStatement, SyntaxKind.ParenthesizedLambdaExpression);
+        });
     }
 
     /// <summary>"Outer.Inner.H": enough to find a nested handler, without its namespace.</summary>
@@ -43,7 +54,8 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || HandlerMethods.IsProcessEvent(type))
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || HandlerMethods.IsProcessEvent(type)
+            || !MayDeclareHandlers(type, context.CancellationToken))
             return;
         var declared = HandlerMethods.HandlersDeclaredIn(type);
         if (declared.IsEmpty)
@@ -53,9 +65,12 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             ReportOutsideProcessEvent(context, type, declared);
             return;
         }
-        if (HandlerDispatch.HasHandWrittenDispatch(type))
+        if (DispatchPlan.WritesOwnDispatch(type))
             return;
-        ReportNotPartial(context, type);
+        var plan = DispatchPlan.For(type, context.Compilation, context.CancellationToken);
+        if (plan is null)
+            return;
+        ReportNoGeneratedDispatch(context, type, plan);
         foreach (var h in declared)
         {
             if (!h.HasAllowedSignature)
@@ -63,11 +78,100 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
                     h.Method.Locations[0], h.Method.Name, DescribeProblems(h)));
             ReportFlagsInOnAttribute(context, h);
         }
-        var dispatch = HandlerDispatch.For(type);
-        if (dispatch is null)
+        if (plan.HasHandWrittenLevel)
             return;
-        ReportHandledTwice(context, dispatch.Levels);
-        ReportHiddenFamily(context, dispatch.Levels);
+        ReportHandledTwice(context, plan);
+        ReportHiddenFamily(context, plan);
+    }
+
+    /// <summary>
+    /// The cheap test before any attribute is bound: a handler method is named process_* or carries an On... attribute.
+    /// </summary>
+    private static bool MayDeclareHandlers(INamedTypeSymbol type, System.Threading.CancellationToken ct)
+    {
+        foreach (var name in type.MemberNames)
+            if (name.StartsWith(EventTable.HandlerPrefix, System.StringComparison.Ordinal))
+                return true;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+            if (reference.GetSyntax(ct) is TypeDeclarationSyntax declaration)
+                foreach (var member in declaration.Members)
+                    if (member is MethodDeclarationSyntax method && MayBeHandlerAttribute(method.AttributeLists))
+                        return true;
+        // From metadata (never analysed here) or with no candidate: nothing to classify.
+        return false;
+    }
+
+    /// <summary>
+    /// IGEN003 and IGEN014: the generator cannot add this class's dispatch (a part or a containing type is not
+    /// partial, or it is file-local) and it needs one: some event goes to a method its base's switch does not call.
+    /// </summary>
+    private static void ReportNoGeneratedDispatch(SymbolAnalysisContext context, INamedTypeSymbol type, DispatchPlan plan)
+    {
+        var ct = context.CancellationToken;
+        var notPartial = new List<(INamedTypeSymbol Type, TypeDeclarationSyntax Declaration)>();
+        for (var t = type; t is not null; t = t.ContainingType)
+            foreach (var reference in t.DeclaringSyntaxReferences)
+                if (reference.GetSyntax(ct) is TypeDeclarationSyntax decl && !decl.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    notPartial.Add((t, decl));
+        var fileLocal = DispatchPlan.IsFileLocal(type);
+        if ((notPartial.Count == 0 && !fileLocal) || plan.BaseDispatchReachesEveryHandler(ct))
+            return;
+        var handlerName = type.ToDisplayString(NestedNameFormat);
+        if (fileLocal)
+        {
+            // Making it partial would not help: no other file, so no generated one, can add to a file-local type.
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerTypeFileLocal, type.Locations[0], handlerName));
+            return;
+        }
+        foreach (var (t, decl) in notPartial)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerTypeNotPartial,
+                decl.Identifier.GetLocation(), t.Name, handlerName));
+    }
+
+    /// <summary>IGEN013: a handler attribute on a local function or a lambda, which no dispatch ever calls.</summary>
+    private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context)
+    {
+        var ct = context.CancellationToken;
+        var (symbol, what) = context.Node switch
+        {
+            LocalFunctionStatementSyntax f when MayBeHandlerAttribute(f.AttributeLists) =>
+                (context.SemanticModel.GetDeclaredSymbol(f, ct) as IMethodSymbol, "the local function '" + f.Identifier.ValueText + "'"),
+            ParenthesizedLambdaExpressionSyntax l when MayBeHandlerAttribute(l.AttributeLists) =>
+                (context.SemanticModel.GetSymbolInfo(l, ct).Symbol as IMethodSymbol, "a lambda"),
+            _ => (null, ""),
+        };
+        if (symbol is null)
+            return;
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (HandlerMethods.ClassifyAttribute(attribute) is null)
+                continue;
+            var location = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? context.Node.GetLocation();
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerAttributeOnLocalFunction, location,
+                attribute.AttributeClass!.Name.Replace("Attribute", ""), what));
+        }
+    }
+
+    /// <summary>
+    /// The syntax-only test before an attribute is bound: InotifyGen's handler attributes are all named On...
+    /// (an alias under another name is not seen by these rules; the generator still dispatches it).
+    /// </summary>
+    private static bool MayBeHandlerAttribute(SyntaxList<AttributeListSyntax> lists)
+    {
+        foreach (var list in lists)
+            foreach (var attribute in list.Attributes)
+            {
+                var name = attribute.Name switch
+                {
+                    QualifiedNameSyntax q => q.Right.Identifier.ValueText,
+                    AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+                    SimpleNameSyntax n => n.Identifier.ValueText,
+                    _ => "",
+                };
+                if (name.StartsWith("On", System.StringComparison.Ordinal))
+                    return true;
+            }
+        return false;
     }
 
     private static void ReportOutsideProcessEvent(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<HandlerMethod> declared)
@@ -82,29 +186,22 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             type.Name, string.Join(", ", names)));
     }
 
-    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type)
-    {
-        var handlerName = type.ToDisplayString(NestedNameFormat);
-        for (var t = type; t is not null; t = t.ContainingType)
-        {
-            foreach (var reference in t.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax decl
-                    && !decl.Modifiers.Any(SyntaxKind.PartialKeyword))
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerTypeNotPartial,
-                        decl.Identifier.GetLocation(), t.Name, handlerName));
-                }
-            }
-        }
-    }
-
     /// <summary>IGEN011: <c>[On(EventMask.Create | EventMask.IsDir)]</c>; the flag part can never match an event.</summary>
     private static void ReportFlagsInOnAttribute(SymbolAnalysisContext context, HandlerMethod h)
     {
         foreach (var source in h.Sources)
         {
-            if (source.Kind != HandlerSourceKind.MaskAttribute || source.NonEventBits == EventMask.None)
+            if (source.Kind != HandlerSourceKind.MaskAttribute)
+                continue;
+            if (source.Specialised == EventMask.None && source.NonEventBits == EventMask.None)
+            {
+                // IGEN012: [On(EventMask.None)] names nothing at all.
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OnAttributeNamesNoEvent,
+                    source.Attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? h.Method.Locations[0],
+                    h.Method.Name));
+                continue;
+            }
+            if (source.NonEventBits == EventMask.None)
                 continue;
             string? why = null;
             foreach (var n in EventTable.Names)
@@ -114,7 +211,7 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             var location = source.Attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
                 ?? h.Method.Locations[0];
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OnAttributeIncludesFlags, location,
-                h.Method.Name, HandlerDispatch.DescribeMask(source.NonEventBits), why));
+                h.Method.Name, Describe.Mask(source.NonEventBits), why));
         }
     }
 
@@ -143,18 +240,19 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             parts.Add("it is generic");
         if ((p & SignatureProblems.Static) != 0)
             parts.Add("it is static");
-        return HandlerDispatch.JoinAnd(parts);
+        return Describe.JoinAnd(parts);
     }
 
     /// <summary>IGEN005: in this class, another method at the winner's rank gets nothing for that event.</summary>
-    private static void ReportHandledTwice(SymbolAnalysisContext context, ImmutableArray<HandlerLevel> levels)
+    private static void ReportHandledTwice(SymbolAnalysisContext context, DispatchPlan plan)
     {
         var lost = new List<(HandlerMethod Loser, HandlerMethod Winner, int Rank, EventMask Events)>();
-        foreach (var evt in HandlerMethods.DispatchableEvents)
+        foreach (var entry in plan.Entries)
         {
-            if (!HandlerMethods.FindWinner(levels, evt, out var depth, out var rank, out var winner) || winner is null || depth != 0)
+            if (entry.Method is not { } winner || entry.Depth != 0)
                 continue;
-            foreach (var h in levels[0].Methods)
+            var (evt, rank) = (entry.Event, entry.Rank);
+            foreach (var h in plan.Levels[0].Methods)
             {
                 if (ReferenceEquals(h, winner) || !h.HasAllowedSignature || h.RankOf(evt) != rank)
                     continue;
@@ -169,7 +267,7 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         {
             var what = rank == HandlerMethods.DefaultRank
                 ? "the events no other method handles"
-                : HandlerDispatch.DescribeEvents(events);
+                : Describe.Events(events);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.EventHandledTwice,
                 loser.Method.Locations[0], loser.Method.Name, what, winner.Method.Name));
         }
@@ -179,14 +277,16 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
     /// IGEN006: an event goes to a specialised handler where a family handler would otherwise have received it. A
     /// compiled base handler takes part through its summary; its methods are unnamed there, so its class is named.
     /// </summary>
-    private static void ReportHiddenFamily(SymbolAnalysisContext context, ImmutableArray<HandlerLevel> levels)
+    private static void ReportHiddenFamily(SymbolAnalysisContext context, DispatchPlan plan)
     {
+        var levels = plan.Levels;
         // A handler is a method, or (null) the summary of the compiled base that ends the levels.
         var hidden = new List<(HandlerMethod? Specialised, HandlerMethod? Family, bool SpecialisedHere, EventMask Events)>();
-        foreach (var evt in HandlerMethods.DispatchableEvents)
+        foreach (var entry in plan.Entries)
         {
-            if (!HandlerMethods.FindWinner(levels, evt, out var depth, out var rank, out var winner) || rank != HandlerMethods.SpecialisedRank)
+            if (entry.Rank != HandlerMethods.SpecialisedRank)
                 continue;
+            var (evt, depth, winner) = (entry.Event, entry.Depth, entry.Method);
             if (!FamilyHandler(levels, evt, out var family, out var familyDepth) || (winner is not null && ReferenceEquals(family, winner)))
                 continue;
             // Only where this class declares one of the two, so a base class's pair is reported once, on the base.
@@ -204,7 +304,7 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             // On this class's method of the pair (a summary has no location here).
             var location = (specialisedHere ? specialised : family)!.Method.Locations[0];
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SpecialisedHidesFamily, location,
-                specialised?.Method.Name ?? compiledBase, HandlerDispatch.DescribeEvents(events), family?.Method.Name ?? compiledBase));
+                specialised?.Method.Name ?? compiledBase, Describe.Events(events), family?.Method.Name ?? compiledBase));
         }
     }
 

@@ -23,7 +23,11 @@ public sealed class HandlerNameAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (start.Compilation.GetTypeByMetadataName(HandlerMethods.ProcessEventMetadataName) is not null)
+                start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
+        });
     }
 
     private static void AnalyzeMethod(SymbolAnalysisContext context)
@@ -33,7 +37,7 @@ public sealed class HandlerNameAnalyzer : DiagnosticAnalyzer
         // was already reported where its base method is declared.
         if (method.MethodKind != MethodKind.Ordinary || method.IsOverride || !HandlerMethods.HasHandlerPrefix(method)
             || !HandlerMethods.DerivesFromProcessEvent(method.ContainingType)
-            || HandlerDispatch.HasHandWrittenDispatch(method.ContainingType))
+            || DispatchPlan.WritesOwnDispatch(method.ContainingType))
             return;
         // A valid name, or an [On...] attribute that makes the method a handler whatever its name.
         if (HandlerMethods.Classify(method) is not null)

@@ -19,6 +19,9 @@ internal static class DiagnosticDescriptors
     public const string OverflowHandlerOnlyPerWatchId = "IGEN009";
     public const string MaskExcludesSomeHandledEventsId = "IGEN010";
     public const string OnAttributeIncludesFlagsId = "IGEN011";
+    public const string OnAttributeNamesNoEventId = "IGEN012";
+    public const string HandlerAttributeOnLocalFunctionId = "IGEN013";
+    public const string HandlerTypeFileLocalId = "IGEN014";
 
     /// <summary>The property of an IGEN001 diagnostic that holds the suggested name, for the rename fix.</summary>
     public const string SuggestedNameProperty = "SuggestedName";
@@ -94,6 +97,24 @@ internal static class DiagnosticDescriptors
         "Handler attribute includes a flag that is not an event",
         "[On] on '{0}' includes {1}, which is never dispatched: {2}",
         "[On(mask)] makes a method the handler of each event in the mask. Flags in it (IN_ISDIR, the AddWatch options) are never reported on their own, so they add nothing.");
+
+    public static readonly DiagnosticDescriptor OnAttributeNamesNoEvent = Create(
+        OnAttributeNamesNoEventId, Handlers, DiagnosticSeverity.Warning,
+        "Handler attribute names no event",
+        "[On] on '{0}' has an empty mask, so it makes '{0}' the handler of no event",
+        "[On(mask)] makes a method the handler of each event in the mask. With EventMask.None (or 0) it names none, so the dispatch never calls the method for it.");
+
+    public static readonly DiagnosticDescriptor HandlerAttributeOnLocalFunction = Create(
+        HandlerAttributeOnLocalFunctionId, Handlers, DiagnosticSeverity.Warning,
+        "Handler attribute on a local function or lambda",
+        "[{0}] on {1} is never called: only methods of a ProcessEvent class are handlers",
+        "The generated dispatch calls methods of the handler class. A local function or lambda is not one of them, whatever its attributes, so it never receives an event.");
+
+    public static readonly DiagnosticDescriptor HandlerTypeFileLocal = Create(
+        HandlerTypeFileLocalId, Handlers, DiagnosticSeverity.Error,
+        "Handler class is file-local",
+        "'{0}' is file-local, so the generator cannot add its event dispatch and no handler method of it is ever called; declare it without 'file' (internal, or nested and private)",
+        "The source generator adds the dispatch in a file of its own, and no other file can add to a file-local type (or to a type inside one).");
 
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity,
         string title, string message, string description, params string[] tags) =>

@@ -41,3 +41,9 @@ internal sealed record DispatchCase(EquatableArray<string> Events, DispatchTarge
 /// <param name="TakesIn">The parameter is <c>in</c>, so the call passes <c>in e</c>.</param>
 /// <param name="Comment">What the case means, for a reader of the generated code (e.g. the inherited method it reaches).</param>
 internal sealed record DispatchTarget(string? MethodName, bool ReturnsBool, bool TakesIn, string? Comment);
+
+/// <summary>What parsing one class gave: its model, or (never both) the failure the generator reports instead of throwing.</summary>
+/// <param name="Model">The dispatch to emit.</param>
+/// <param name="TypeName">The class the failure is about.</param>
+/// <param name="Failure">The exception, as type and message.</param>
+internal sealed record ParseResult(HandlerClassModel? Model, string? TypeName, string? Failure);

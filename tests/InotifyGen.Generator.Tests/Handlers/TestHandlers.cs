@@ -114,3 +114,28 @@ public static partial class Outer<TOuter>
         void process_IN_CREATE(InotifyEvent e) => Record(typeof(TOuter).Name + "." + typeof(TInner).Name, e);
     }
 }
+
+/// <summary>A generated base whose specialised handler is virtual.</summary>
+public partial class VirtualBase : RecordingHandler
+{
+    protected virtual void process_IN_CREATE(InotifyEvent e) => Record("VirtualBase.process_IN_CREATE", e);
+    void process_default(InotifyEvent e) => Record(nameof(process_default), e);
+}
+
+/// <summary>Not partial, and needs not be: it only overrides, and the base's switch calls the override.</summary>
+public sealed class OverrideOnly : VirtualBase
+{
+    protected override void process_IN_CREATE(InotifyEvent e) => Record("OverrideOnly.process_IN_CREATE", e);
+}
+
+/// <summary>Two handler classes whose names differ only in case: their generated files must not clash (CS8785).</summary>
+public sealed partial class Uploads : RecordingHandler
+{
+    [OnCreate] void Created(InotifyEvent e) => Record("Uploads.Created", e);
+}
+
+/// <summary>See <see cref="Uploads"/>.</summary>
+public sealed partial class UpLoads : RecordingHandler
+{
+    [OnCreate] void Created(InotifyEvent e) => Record("UpLoads.Created", e);
+}

@@ -1,4 +1,4 @@
-// This file is the single source of the inotify event values. It is compiled into the runtime
+// This file is the single source of the inotify event values. It is compiled (common/Common.props) into the runtime
 // (public) and linked into the generator and analyzers (internal), so they can never disagree.
 using System;
 

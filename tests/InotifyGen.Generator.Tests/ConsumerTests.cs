@@ -1,0 +1,91 @@
+using InotifyGen.Generator.Tests.Support;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace InotifyGen.Generator.Tests;
+
+/// <summary>Shapes of consumer code the generator must cope with: it never fails the build, whatever the user wrote.</summary>
+public sealed class ConsumerTests
+{
+    [Fact]
+    public void HandlersWhoseNamesDifferOnlyInCase_GetDistinctFiles()
+    {
+        // Hint names are compared without case: two files "N.Uploads.g.cs" and "N.UpLoads.g.cs" are CS8785, and a
+        // generator that throws adds nothing at all.
+        var (result, output) = GeneratorHarness.Run("""
+            using InotifyGen;
+            namespace N
+            {
+                partial class Uploads : ProcessEvent { void process_IN_CREATE(InotifyEvent e) { } }
+                partial class UpLoads : ProcessEvent { void process_IN_DELETE(InotifyEvent e) { } }
+                partial class UPLOADS : ProcessEvent { void process_IN_MODIFY(InotifyEvent e) { } }
+            }
+            """);
+
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+        Assert.Equal(new[] { "N.UPLOADS.g.cs", "N.UpLoads.2.g.cs", "N.Uploads.3.g.cs" },
+            result.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void FileLocalHandler_GetsNoGeneratedCode_SoNoErrorInIt()
+    {
+        // No other file can add to a file-local type (the generated part would be another type: CS0115); the
+        // analyzers report IGEN014 instead.
+        var (result, output) = GeneratorHarness.Run("""
+            using InotifyGen;
+            file partial class Local : ProcessEvent { void process_IN_CREATE(InotifyEvent e) { } }
+            file class Outer { public partial class Inner : ProcessEvent { void process_IN_CREATE(InotifyEvent e) { } } }
+            partial class Visible : ProcessEvent { void process_IN_CREATE(InotifyEvent e) { } }
+            """);
+
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+        Assert.Equal("Visible.g.cs", Assert.Single(result.GeneratedSources).HintName);
+    }
+
+    [Fact]
+    public void CSharp9Consumer_GeneratedCodeCompilesWithNoDiagnostic()
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.CSharp9);
+        var input = GeneratorHarness.Compile().AddSyntaxTrees(CSharpSyntaxTree.ParseText("""
+            using InotifyGen;
+            namespace App.Handlers
+            {
+                public partial class Uploads : ProcessEvent
+                {
+                    [OnCreate] void Created(InotifyEvent e) { }
+                    void process_IN_CLOSE(in InotifyEvent e) { }
+                    bool process_default(InotifyEvent e) => false;
+                }
+                public partial class Outer<T>
+                {
+                    internal partial class Nested : Uploads { void process_IN_DELETE(InotifyEvent e) { } }
+                }
+            }
+            partial class Global : ProcessEvent { void process_IN_ATTRIB(InotifyEvent e) { } }
+            """, parse, path: "CSharp9.cs"));
+        var driver = CSharpGeneratorDriver.Create(new[] { new HandlerGenerator().AsSourceGenerator() }, parseOptions: parse)
+            .RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
+
+        Assert.Empty(generatorDiagnostics);
+        var result = driver.GetRunResult().Results.Single();
+        Assert.Equal(3, result.GeneratedSources.Length);
+        Assert.All(result.GeneratedSources, s => Assert.Equal(LanguageVersion.CSharp9, ((CSharpParseOptions)s.SyntaxTree.Options).LanguageVersion));
+        var diagnostics = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(diagnostics.Count == 0, string.Join("\n", diagnostics));
+    }
+
+    [Fact]
+    public void PartialPartWithoutBaseList_StillGenerated_FromThePartThatNamesTheBase()
+    {
+        // The syntax filter skips parts without a base list; the part that has one generates for the whole class.
+        var (result, output) = GeneratorHarness.Run(
+            "using InotifyGen; namespace N { partial class H { void process_IN_CREATE(InotifyEvent e) { } } }",
+            "using InotifyGen; namespace N { partial class H : ProcessEvent { void process_IN_DELETE(InotifyEvent e) { } } }");
+
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+        var text = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("process_IN_CREATE(e);", text, StringComparison.Ordinal);
+        Assert.Contains("process_IN_DELETE(e);", text, StringComparison.Ordinal);
+    }
+}
