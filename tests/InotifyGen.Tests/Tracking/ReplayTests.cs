@@ -98,6 +98,14 @@ public class ReplayTests
             During = [("delivered IN_CREATE|IN_ISDIR /w/d/sub synthetic", ["mv /w/a/x /w/d/sub/m", "mv /w/d/sub /out/sub"])],
             Delivers = ["IN_MOVED_FROM|IN_ISDIR /w/a/x moved-out"],
         },
+        new("an entry made after the watch and before the listing is reported once, not by both")
+        {
+            Before = ["/w/"],
+            Ops = ["mkdir /w/a"],
+            During = [("list /w/a", ["mkdir /w/a/late", "write /w/a/f"])],
+            Delivers = ["IN_CREATE|IN_ISDIR /w/a", "IN_CREATE /w/a/f synthetic", "IN_CREATE|IN_ISDIR /w/a/late synthetic"],
+            NeverDelivers = ["IN_CREATE|IN_ISDIR /w/a/late\n", "IN_CREATE /w/a/f\n"],
+        },
         new("a directory created inside one moved in from outside while the moved one is listed")
         {
             Before = ["/w/", "/out/", "/out/m/", "/out/m/n/"],
