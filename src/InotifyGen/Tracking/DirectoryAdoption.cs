@@ -104,6 +104,8 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     /// </summary>
     public void Relocate(long position, bool reached = false)
     {
+        if (_relocations.Count == 0)
+            return; // the common case, checked before every event
         for (var i = 0; i < _relocations.Count; i++)
         {
             var (watch, to, at) = _relocations[i];

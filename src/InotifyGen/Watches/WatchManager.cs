@@ -454,16 +454,6 @@ public sealed class WatchManager : IDisposable
             return _table.Under(path);
     }
 
-    /// <summary>How many watches are live.</summary>
-    internal int LiveCount
-    {
-        get
-        {
-            lock (_gate)
-                return _table.LiveCount;
-        }
-    }
-
     /// <summary>
     /// The kernel side of detaching: failure means the kernel dropped the watch already. Either way its IN_IGNORED
     /// is still queued, and the watch stays known (and silent) until then, so its last events are not "unknown".
