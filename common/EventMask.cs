@@ -42,6 +42,12 @@ enum EventMask : uint
     DeleteSelf = 0x00000400,
     /// <summary>IN_MOVE_SELF: the watched file or directory itself was moved.</summary>
     MoveSelf = 0x00000800,
+    /// <summary>
+    /// IN_FILE_COMPLETE, InotifyGen's own event (not the kernel's; never asked of it, not in <see cref="AllEvents"/>):
+    /// a regular file is complete, once per arrival: closed after writing in place, or arrived by rename (moved in,
+    /// or renamed from a temporary name) not open for writing, or found closed by the listing of a new directory.
+    /// </summary>
+    FileComplete = 0x00001000,
     /// <summary>IN_UNMOUNT: the file system holding the watched item was unmounted.</summary>
     Unmount = 0x00002000,
     /// <summary>IN_Q_OVERFLOW: the kernel's event queue overflowed and events were lost.</summary>

@@ -74,6 +74,7 @@ internal static class EventTable
         new("IN_DELETE", EventMask.Delete, "OnDeleteAttribute"),
         new("IN_DELETE_SELF", EventMask.DeleteSelf, "OnDeleteSelfAttribute"),
         new("IN_MOVE_SELF", EventMask.MoveSelf, "OnMoveSelfAttribute"),
+        new("IN_FILE_COMPLETE", EventMask.FileComplete, "OnFileCompleteAttribute"),
         new("IN_UNMOUNT", EventMask.Unmount, "OnUnmountAttribute"),
         new("IN_Q_OVERFLOW", EventMask.QueueOverflow, "OnQueueOverflowAttribute"),
         new("IN_IGNORED", EventMask.Ignored, "OnIgnoredAttribute"),
@@ -94,7 +95,10 @@ internal static class EventTable
     };
 
     /// <summary>Every event a handler can be dispatched.</summary>
-    public const EventMask AllDispatchable = EventMask.AllEvents | EventMask.Unmount | EventMask.QueueOverflow | EventMask.Ignored;
+    public const EventMask AllDispatchable = UserEvents | EventMask.Unmount | EventMask.QueueOverflow | EventMask.Ignored;
+
+    /// <summary>Every event a watch can ask for: the kernel's <see cref="EventMask.AllEvents"/> and InotifyGen's own <see cref="EventMask.FileComplete"/>.</summary>
+    public const EventMask UserEvents = EventMask.AllEvents | EventMask.FileComplete;
 
     /// <summary>The family names, pyinotify's <c>'process_IN_' + maskname.split('_')[1]</c> where it differs from an event.</summary>
     private static readonly HandlerName[] Families =

@@ -35,6 +35,8 @@ internal sealed record CliOptions
     public bool Print0 { get; init; }
     /// <summary>--rescan-on-overflow: <see cref="Notifier.RescanOnOverflow"/>.</summary>
     public bool RescanOnOverflow { get; init; }
+    /// <summary>Not --pyinotify-stream: <see cref="Notifier.CompleteFiles"/>.</summary>
+    public bool CompleteFiles { get; init; } = true;
     public bool Once { get; init; }
     public double? TimeoutSeconds { get; init; }
     public IReadOnlyList<string> Excludes { get; init; } = [];

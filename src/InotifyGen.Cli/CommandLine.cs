@@ -69,6 +69,8 @@ internal sealed class CommandLine
     };
     private readonly Option<bool> _rescan = Flag("--rescan-on-overflow", null,
         "When the kernel queue overflows, walk the -r/-a trees again: watch what is new, drop what is gone, and report an IN_Q_OVERFLOW per tree (flagged events_lost in --json)");
+    private readonly Option<bool> _pyinotifyStream = Flag("--pyinotify-stream", null,
+        "Report exactly what pyinotify reports: no synthesised IN_CLOSE_WRITE for a file that a new directory's listing finds already closed (by default each file that appears in a -r/-a tree is closed once)");
     private readonly Option<bool> _quiet = Flag("--quiet", "-q", "Print only events: no set-up progress and no \"Watches established.\"");
 
     // Daemon options.
@@ -114,7 +116,7 @@ internal sealed class CommandLine
                      _verbose, _recursive, _autoAdd, _glob, _events, _stats, _version, _rawFormat, _command,
                      _json, _csv, _format, _timefmt, _print0,
                      _monitor, _once, _timeout, _exclude, _excludei, _include, _includei, _fromFile, _outFile, _quiet,
-                     _rescan,
+                     _rescan, _pyinotifyStream,
                      _daemon, _pidFile, _forceKill, _stdout, _stderr,
                  })
             Root.Options.Add(option);
@@ -201,6 +203,7 @@ internal sealed class CommandLine
             TimeFormat = r.GetValue(_timefmt) ?? "%H:%M",
             Print0 = r.GetValue(_print0),
             RescanOnOverflow = r.GetValue(_rescan),
+            CompleteFiles = !r.GetValue(_pyinotifyStream),
             Once = r.GetValue(_once),
             TimeoutSeconds = ParseTimeout(r.GetValue(_timeout)),
             Excludes = r.GetValue(_exclude) ?? [],

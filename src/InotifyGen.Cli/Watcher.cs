@@ -76,6 +76,7 @@ internal sealed class Watcher
         {
             StopOnCtrlC = false, // SIGINT and SIGTERM are handled below, the same way
             RescanOnOverflow = _o.RescanOnOverflow,
+            CompleteFiles = _o.CompleteFiles,
         };
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; notifier.Stop(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; notifier.Stop(); });

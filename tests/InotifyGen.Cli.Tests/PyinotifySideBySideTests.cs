@@ -22,7 +22,7 @@ public sealed class PyinotifySideBySideTests
         try
         {
             var expected = Record(dir, () => CliProcess.StartProgram(Python, "-m", "pyinotify", "-f", "-r", "-a", dir));
-            var actual = Record(dir, () => CliProcess.Start("-f", "-r", "-a", dir));
+            var actual = Record(dir, () => CliProcess.Start("-f", "-r", "-a", "--pyinotify-stream", dir));
 
             if (!expected.SequenceEqual(actual))
                 Assert.Fail("the event streams differ (wd and cookie renumbered):\n" + Diff(expected, actual));

@@ -22,6 +22,7 @@ public static class EventsCodes
     public const EventMask IN_DELETE = EventMask.Delete;
     public const EventMask IN_DELETE_SELF = EventMask.DeleteSelf;
     public const EventMask IN_MOVE_SELF = EventMask.MoveSelf;
+    public const EventMask IN_FILE_COMPLETE = EventMask.FileComplete;
     public const EventMask IN_UNMOUNT = EventMask.Unmount;
     public const EventMask IN_Q_OVERFLOW = EventMask.QueueOverflow;
     public const EventMask IN_IGNORED = EventMask.Ignored;

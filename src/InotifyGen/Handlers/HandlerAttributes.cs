@@ -31,6 +31,8 @@ public sealed class OnDeleteAttribute : HandlerAttribute;
 public sealed class OnDeleteSelfAttribute : HandlerAttribute;
 /// <summary>Handles IN_MOVE_SELF, like <c>process_IN_MOVE_SELF</c>.</summary>
 public sealed class OnMoveSelfAttribute : HandlerAttribute;
+/// <summary>Handles IN_FILE_COMPLETE (InotifyGen's own event: a regular file complete, once per arrival), like <c>process_IN_FILE_COMPLETE</c>.</summary>
+public sealed class OnFileCompleteAttribute : HandlerAttribute;
 /// <summary>Handles IN_UNMOUNT, like <c>process_IN_UNMOUNT</c>.</summary>
 public sealed class OnUnmountAttribute : HandlerAttribute;
 /// <summary>Handles IN_Q_OVERFLOW, like <c>process_IN_Q_OVERFLOW</c>. Only the notifier's default handler ever sees it.</summary>

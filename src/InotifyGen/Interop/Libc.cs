@@ -61,8 +61,8 @@ internal static unsafe partial class Libc
     }
 
     /// <summary>d_type values of struct linux_dirent64.</summary>
-    public const byte DT_UNKNOWN = 0, DT_DIR = 4;
-    public const int S_IFMT = 0xF000, S_IFDIR = 0x4000;
+    public const byte DT_UNKNOWN = 0, DT_DIR = 4, DT_REG = 8;
+    public const int S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000;
 
     [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
     private static partial int Open(byte* path, int flags);
@@ -74,6 +74,15 @@ internal static unsafe partial class Libc
         fixed (byte* p = native.Bytes)
             return Open(p, flags);
     }
+
+    public const int O_NONBLOCK = 0x800, O_NOCTTY = 0x100;
+    public const int F_SETSIG = 10, F_SETLEASE = 1024, F_RDLCK = 0, F_UNLCK = 2;
+    /// <summary>SIGURG: ignored unless handled, so a lease break sent while a lease is held for a moment harms nothing.</summary>
+    public const int SIGURG = 23;
+
+    /// <summary>fcntl(2) with an int argument (F_SETSIG, F_SETLEASE).</summary>
+    [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int cmd, int arg);
 
     [LibraryImport(Lib, EntryPoint = "getdents64", SetLastError = true)]
     public static partial nint GetDents64(int fd, byte* buffer, nuint count);

@@ -64,6 +64,7 @@ public class Notifier : IDisposable
         {
             MoveWait = options.MoveWait,
             RescanOnOverflow = options.RescanOnOverflow,
+            CompleteFiles = options.CompleteFiles,
         };
         StopOnCtrlC = options.StopOnCtrlC;
     }
@@ -119,6 +120,16 @@ public class Notifier : IDisposable
     {
         get => _tree.RescanOnOverflow;
         set => _tree.RescanOnOverflow = value;
+    }
+
+    /// <summary>
+    /// Whether files a new directory's listing finds already closed get a synthesised IN_CLOSE_WRITE; see
+    /// <see cref="NotifierOptions.CompleteFiles"/>. Default true; false is pyinotify's exact stream.
+    /// </summary>
+    public bool CompleteFiles
+    {
+        get => _tree.CompleteFiles;
+        set => _tree.CompleteFiles = value;
     }
 
     /// <summary>True once <see cref="Stop"/> was called.</summary>

@@ -30,6 +30,14 @@ public class NotifierOptions
     /// </summary>
     public bool RescanOnOverflow { get; set; }
 
+    /// <summary>
+    /// In a recursive or autoAdd tree, a regular file that a new directory's listing finds already written and closed
+    /// gets a synthesised IN_CLOSE_WRITE (<see cref="EventFlags.Synthetic"/>) after its synthesised IN_CREATE, so every
+    /// file that appears is closed exactly once; one still open for writing gets only the kernel's, later. Default
+    /// true; false gives pyinotify's exact stream (only the IN_CREATE). See docs/semantics.md, "Complete files".
+    /// </summary>
+    public bool CompleteFiles { get; set; } = true;
+
     /// <summary>Drop duplicate events (same wd, mask, cookie and name) within each batch (pyinotify's <c>coalesce_events</c>).</summary>
     public bool Coalesce { get; set; }
 

@@ -52,7 +52,7 @@ internal sealed class Dispatcher(ProcessEvent defaultHandler, ILogger logger, ob
     private static bool IsWanted(Watch watch, in InotifyEvent e)
     {
         var mask = e.Mask;
-        if ((mask & (EventMask.Ignored | EventMask.Unmount | EventMask.QueueOverflow)) == 0 && (mask & watch.Mask & EventMask.AllEvents) == 0)
+        if ((mask & (EventMask.Ignored | EventMask.Unmount | EventMask.QueueOverflow)) == 0 && (mask & watch.Mask & EventTable.UserEvents) == 0)
             return false;
         if (watch.NameFilter is { } only && (mask & EventMask.Ignored) == 0 && !e.NameBytes.SequenceEqual(only))
             return false;

@@ -5,7 +5,8 @@ namespace InotifyGen;
 /// reported as synthesised IN_CREATEs, each once (<see cref="SyntheticNames"/>): an entry made after the watch
 /// exists is reported by the kernel, one made before by the listing, one in both by whichever comes first.
 /// </summary>
-internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, IFileSystem fs, TrackerOutput output)
+internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, IFileSystem fs, TrackerOutput output,
+    FileCompletion completion)
 {
     private readonly SyntheticNames _synthesised = new();
     // Directories that could not be watched because a directory above them moves away later in the stream;
@@ -39,6 +40,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     {
         if (w.Tracked)
             _synthesised.Remove(w.Wd, name);
+        completion.OnGone(w, name);
     }
 
     /// <summary>An entry moved into <paramref name="w"/>: whether a listing had already reported it (then it is not adopted again).</summary>
@@ -153,6 +155,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     {
         _synthesised.Clear();
         _missed.Clear();
+        completion.Reset();
         Relocate(long.MaxValue, reached: true); // what a listing found is still true; only the queued past is lost
     }
 
@@ -221,9 +224,12 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
                 _synthesised.Add(dir.Wd, bytes, expiry);
                 var mask = entry.IsDirectory ? EventMask.Create | EventMask.IsDir : EventMask.Create;
                 output.Emit(dir, mask, 0, bytes, entry.Name, flags: EventFlags.Synthetic);
+                if (entry.IsFile)
+                    completion.OnListed(dir, bytes, entry.Name);
                 if (sub is not null)
                     pending.Push(sub);
             }
+            completion.EndListing();
         }
     }
 

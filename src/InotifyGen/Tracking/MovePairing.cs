@@ -6,7 +6,8 @@ namespace InotifyGen;
 /// One whose partner does not come within <see cref="MoveWait"/> left the tree (<see cref="EventFlags.MovedOut"/>),
 /// and its watches go with it. A directory moved in from outside is adopted like a new one.
 /// </summary>
-internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimeProvider time, DirectoryAdoption adoption, TrackerOutput output)
+internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimeProvider time, DirectoryAdoption adoption, TrackerOutput output,
+    FileCompletion completion)
 {
     private readonly Dictionary<uint, string> _moves = new(); // cookie -> source path of a paired IN_MOVED_FROM
     private long _settled;  // stream position: a MOVED_FROM before it whose partner is not read yet has none
@@ -51,6 +52,7 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
         if ((mask & EventMask.IsDir) == 0)
         {
             output.Emit(w, mask, cookie, name, nameText, source);
+            completion.OnArrived(w, name, nameText, listed);
             return;
         }
         var moved = source is null ? null : manager.WatchAt(source);

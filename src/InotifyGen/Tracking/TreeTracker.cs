@@ -19,6 +19,7 @@ internal sealed class TreeTracker
     private readonly DirectoryAdoption _adoption;
     private readonly MovePairing _moves;
     private readonly OverflowRecovery _overflow;
+    private readonly FileCompletion _completion;
 
     public TreeTracker(ILookAhead queue, Dispatcher dispatcher, WatchManager manager, IFileSystem fs, TimeProvider time, ILogger logger)
     {
@@ -26,8 +27,9 @@ internal sealed class TreeTracker
         _manager = manager;
         _logger = logger;
         _output = new TrackerOutput(dispatcher);
-        _adoption = new DirectoryAdoption(queue, manager, fs, _output);
-        _moves = new MovePairing(queue, manager, time, _adoption, _output);
+        _completion = new FileCompletion(queue, fs, _output, logger);
+        _adoption = new DirectoryAdoption(queue, manager, fs, _output, _completion);
+        _moves = new MovePairing(queue, manager, time, _adoption, _output, _completion);
         _overflow = new OverflowRecovery(queue, manager, fs, _output, _adoption, _moves, logger);
     }
 
@@ -36,6 +38,13 @@ internal sealed class TreeTracker
     {
         get => _moves.MoveWait;
         set => _moves.MoveWait = value;
+    }
+
+    /// <summary>See <see cref="NotifierOptions.CompleteFiles"/>.</summary>
+    public bool CompleteFiles
+    {
+        get => _completion.Enabled;
+        set => _completion.Enabled = value;
     }
 
     /// <summary>See <see cref="NotifierOptions.RescanOnOverflow"/>.</summary>
@@ -86,14 +95,16 @@ internal sealed class TreeTracker
     public void EndBatch()
     {
         _adoption.Expire(_queue.Position);
+        _completion.Expire(_queue.Position);
         _adoption.Relocate(_queue.Position);
         _overflow.RunPending();
     }
 
-    private static bool NeedsTracking(Watch watch, EventMask mask) =>
+    private bool NeedsTracking(Watch watch, EventMask mask) =>
         (mask & (EventMask.MovedFrom | EventMask.MovedTo | EventMask.MoveSelf | EventMask.Ignored)) != 0
         || (watch.Tracked && (mask & (EventMask.Create | EventMask.Delete)) != 0)
-        || watch.Silent;
+        || watch.Silent
+        || _completion.Intercepts(watch, mask);
 
     private void Track(Watch w, EventMask mask, uint cookie, ReadOnlySpan<byte> name)
     {
@@ -110,7 +121,11 @@ internal sealed class TreeTracker
                 break;
             case EventMask.Delete:
                 _adoption.OnDelete(w, mask, name);
+                _completion.OnGone(w, name);
                 _output.Emit(w, mask, 0, name);
+                break;
+            case EventMask.CloseWrite or EventMask.Open or EventMask.CloseNoWrite:
+                _completion.OnEvent(w, mask, name);
                 break;
             case EventMask.MovedFrom:
                 _moves.OnMovedFrom(w, mask, cookie, name);

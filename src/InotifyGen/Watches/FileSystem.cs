@@ -2,8 +2,21 @@ using InotifyGen.Interop;
 
 namespace InotifyGen;
 
-/// <summary>One entry of a directory listing: its name (lossless, see <see cref="FileNames"/>) and whether it is a directory.</summary>
-internal readonly record struct DirectoryEntry(string Name, bool IsDirectory);
+/// <summary>One entry of a directory listing: its name (lossless, see <see cref="FileNames"/>) and whether it is a directory or a regular file.</summary>
+internal readonly record struct DirectoryEntry(string Name, bool IsDirectory, bool IsFile = false);
+
+/// <summary>Whether a regular file is open for writing by anyone, as far as the kernel lets us ask.</summary>
+internal enum WriteState
+{
+    /// <summary>No one has it open for writing.</summary>
+    Closed,
+    /// <summary>Some process (maybe another thread of this one) has it open for writing.</summary>
+    OpenForWriting,
+    /// <summary>Opened, but not ours to ask about: neither its owner nor CAP_LEASE, or a file system without leases.</summary>
+    Unknown,
+    /// <summary>Could not be opened to ask: gone, unreadable, or a symbolic link now.</summary>
+    Unreadable,
+}
 
 /// <summary>
 /// What the tree bookkeeping reads from the file system: listings and modification stamps. Neither causes an inotify
@@ -23,6 +36,12 @@ internal interface IFileSystem
 
     /// <summary>Whether <paramref name="path"/> is a directory; without <paramref name="followLinks"/>, a symbolic link to one is not.</summary>
     bool IsDirectory(string path, bool followLinks);
+
+    /// <summary>
+    /// Whether the regular file at <paramref name="path"/> is open for writing. It opens the file read-only for a
+    /// moment, which causes IN_OPEN and IN_CLOSE_NOWRITE on it (and on its directory's watch, with its name).
+    /// </summary>
+    WriteState Writers(string path);
 }
 
 /// <summary>The real file system: open + getdents64 into a reused buffer, names as exact bytes, and raw statx.</summary>
@@ -60,9 +79,9 @@ internal sealed unsafe class LinuxFileSystem : IFileSystem
                         if (name is [(byte)'.'] or [(byte)'.', (byte)'.'])
                             continue;
                         var text = FileNames.Decode(name);
-                        var isDirectory = type == Libc.DT_DIR
-                            || (type == Libc.DT_UNKNOWN && IsDirectory(PathText.Join(directory, text), followLinks: false));
-                        entries.Add(new DirectoryEntry(text, isDirectory));
+                        if (type == Libc.DT_UNKNOWN)
+                            type = TypeOf(PathText.Join(directory, text)); // a file system that does not fill d_type
+                        entries.Add(new DirectoryEntry(text, type == Libc.DT_DIR, type == Libc.DT_REG));
                     }
                 }
             }
@@ -90,5 +109,48 @@ internal sealed unsafe class LinuxFileSystem : IFileSystem
         if (Libc.Statx(Libc.AT_FDCWD, path, followLinks ? 0 : Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_TYPE, buffer) != 0)
             return false;
         return (*(ushort*)(buffer + Libc.StatxModeOffset) & Libc.S_IFMT) == Libc.S_IFDIR;
+    }
+
+    /// <summary>
+    /// Asks the kernel for a read lease for a moment: it refuses one (EAGAIN) exactly when the inode is open for writing
+    /// (its write count is not zero), which no stat tells. The lease is dropped at once; a writer that opens the file
+    /// in between waits that long, and the break is signalled with SIGURG, which is ignored unless handled, instead of
+    /// SIGIO, which would end the process.
+    /// </summary>
+    public WriteState Writers(string path)
+    {
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC);
+        if (fd < 0)
+            return WriteState.Unreadable;
+        try
+        {
+            if (Libc.Fcntl(fd, Libc.F_SETSIG, Libc.SIGURG) != 0)
+                return WriteState.Unknown;
+            if (Libc.Fcntl(fd, Libc.F_SETLEASE, Libc.F_RDLCK) == 0)
+            {
+                Libc.Fcntl(fd, Libc.F_SETLEASE, Libc.F_UNLCK);
+                return WriteState.Closed;
+            }
+            // EAGAIN: open for writing. EACCES: neither the owner nor CAP_LEASE; EINVAL: not a regular file, or a file
+            // system without leases.
+            return Libc.LastErrno == Libc.EAGAIN ? WriteState.OpenForWriting : WriteState.Unknown;
+        }
+        finally
+        {
+            Libc.Close(fd);
+        }
+    }
+
+    private static byte TypeOf(string path)
+    {
+        var buffer = stackalloc byte[Libc.StatxSize];
+        if (Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_TYPE, buffer) != 0)
+            return Libc.DT_UNKNOWN;
+        return (*(ushort*)(buffer + Libc.StatxModeOffset) & Libc.S_IFMT) switch
+        {
+            Libc.S_IFDIR => Libc.DT_DIR,
+            Libc.S_IFREG => Libc.DT_REG,
+            _ => Libc.DT_UNKNOWN,
+        };
     }
 }

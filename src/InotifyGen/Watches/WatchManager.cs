@@ -475,10 +475,15 @@ public sealed class WatchManager : IDisposable
 
     /// <summary>
     /// The events the kernel is asked for. Handlers still receive only <see cref="Watch.Mask"/>'s events (plus
-    /// IN_IGNORED, IN_UNMOUNT and IN_Q_OVERFLOW, which the kernel always sends).
+    /// IN_IGNORED, IN_UNMOUNT and IN_Q_OVERFLOW, which the kernel always sends). IN_FILE_COMPLETE is InotifyGen's
+    /// own: the kernel is asked for the closes and arrivals it is made of instead.
     /// </summary>
-    internal static EventMask KernelMask(EventMask mask, bool autoAdd, bool tracked) =>
-        tracked || autoAdd ? mask | TreeEvents : mask;
+    internal static EventMask KernelMask(EventMask mask, bool autoAdd, bool tracked)
+    {
+        if ((mask & EventMask.FileComplete) != 0)
+            mask = (mask & ~EventMask.FileComplete) | EventMask.CloseWrite | EventMask.MovedTo;
+        return tracked || autoAdd ? mask | TreeEvents : mask;
+    }
 
     private EventMask ResolveMask(EventMask mask, ProcessEvent? handler)
     {
@@ -486,11 +491,11 @@ public sealed class WatchManager : IDisposable
             return mask;
         var source = handler ?? DefaultHandler;
         var handled = source?.HandledMask ?? EventMask.AllEvents;
-        if ((handled & EventMask.AllEvents) == 0)
+        if ((handled & EventTable.UserEvents) == 0)
             throw new ArgumentException(
-                $"no mask was given and {source!.GetType().Name} handles no event the kernel can be asked for; pass a mask to AddWatch",
+                $"no mask was given and {source!.GetType().Name} handles no event a watch can ask for; pass a mask to AddWatch",
                 nameof(mask));
-        return mask | (handled & EventMask.AllEvents);
+        return mask | (handled & EventTable.UserEvents);
     }
 
     private Watch LiveWatch(int wd) =>

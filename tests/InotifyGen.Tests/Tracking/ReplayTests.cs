@@ -22,6 +22,10 @@ public sealed record ReplayCase(string Name)
     public string[] Delivers { get; init; } = [];
     /// <summary>Prefixes no delivered line may start with.</summary>
     public string[] NeverDelivers { get; init; } = [];
+    /// <summary>Lines that must be delivered exactly once.</summary>
+    public string[] Once { get; init; } = [];
+    /// <summary><see cref="NotifierOptions.CompleteFiles"/>.</summary>
+    public bool CompleteFiles { get; init; } = true;
 
     public override string ToString() => Name;
 }
@@ -137,6 +141,60 @@ public class ReplayTests
             Ops = ["mkdir /w/c", "mkdir /w/d", "mkdir /w/e", "mkdir /w/f", "mkdir /w/g"],
             During = [("list /w/a", ["write /w/b/1", "write /w/b/2", "write /w/b/3", "write /w/b/4"])],
         },
+        new("a file written before its directory's watch existed is closed once, by the listing")
+        {
+            Before = ["/w/"],
+            Mask = EventMask.AllEvents | EventMask.FileComplete,
+            Ops = ["mkdir /w/a", "write /w/a/f"],
+            Delivers = ["IN_CREATE /w/a/f synthetic", "IN_CLOSE_WRITE /w/a/f synthetic", "IN_FILE_COMPLETE /w/a/f synthetic"],
+            Once = ["IN_CLOSE_WRITE /w/a/f synthetic", "IN_FILE_COMPLETE /w/a/f synthetic"],
+            // The probe that asked whether f is still open is not reported.
+            NeverDelivers = ["IN_CLOSE_WRITE /w/a/f\n", "IN_OPEN /w/a/f", "IN_CLOSE_NOWRITE /w/a/f"],
+        },
+        new("a file written and closed after the watch, before the listing: its queued IN_CLOSE_WRITE is not a second one")
+        {
+            Before = ["/w/"],
+            Mask = EventMask.AllEvents | EventMask.FileComplete,
+            Ops = ["mkdir /w/a"],
+            During = [("list /w/a", ["write /w/a/f"])],
+            Once = ["IN_CLOSE_WRITE /w/a/f synthetic", "IN_FILE_COMPLETE /w/a/f synthetic"],
+            NeverDelivers = ["IN_CLOSE_WRITE /w/a/f\n", "IN_FILE_COMPLETE /w/a/f\n"],
+        },
+        new("a file still open for writing when its directory is listed gets only the kernel's IN_CLOSE_WRITE, later")
+        {
+            Before = ["/w/"],
+            Mask = EventMask.AllEvents | EventMask.FileComplete,
+            Ops = ["mkdir /w/a", "open /w/a/f"],
+            // Closed after the listing asked (the listing's own IN_ACCESS is read after it).
+            During = [("delivered IN_ACCESS|IN_ISDIR /w/a", ["close /w/a/f"])],
+            Delivers = ["IN_CREATE /w/a/f synthetic", "IN_CLOSE_WRITE /w/a/f", "IN_FILE_COMPLETE /w/a/f"],
+            Once = ["IN_CLOSE_WRITE /w/a/f", "IN_FILE_COMPLETE /w/a/f"],
+            NeverDelivers = ["IN_CLOSE_WRITE /w/a/f synthetic", "IN_FILE_COMPLETE /w/a/f synthetic"],
+        },
+        new("a file renamed into place, or moved in, is complete once under its final name")
+        {
+            Before = ["/w/", "/out/", "/out/g"],
+            Mask = EventMask.FileComplete,
+            Ops = ["write /w/.f.tmp", "mv /w/.f.tmp /w/f", "mv /out/g /w/g"],
+            Delivers = ["IN_FILE_COMPLETE /w/.f.tmp", "IN_FILE_COMPLETE /w/f", "IN_FILE_COMPLETE /w/g"],
+            Once = ["IN_FILE_COMPLETE /w/f", "IN_FILE_COMPLETE /w/g"],
+        },
+        new("a file renamed into place while still open for writing is complete when it is closed")
+        {
+            Before = ["/w/"],
+            Mask = EventMask.FileComplete | EventMask.MovedTo,
+            Ops = ["open /w/.f.tmp", "mv /w/.f.tmp /w/f"],
+            During = [("delivered IN_MOVED_TO /w/f", ["close /w/f"])],
+            Once = ["IN_FILE_COMPLETE /w/f"],
+        },
+        new("pyinotify's stream (CompleteFiles off): a listed file gets its IN_CREATE only")
+        {
+            Before = ["/w/"],
+            CompleteFiles = false,
+            Ops = ["mkdir /w/a", "write /w/a/f"],
+            Delivers = ["IN_CREATE /w/a/f synthetic"],
+            NeverDelivers = ["IN_CLOSE_WRITE /w/a/f"],
+        },
     ];
 
     public static TheoryData<string> CaseNames => new(Cases.Select(c => c.Name));
@@ -159,6 +217,8 @@ public class ReplayTests
         }
         foreach (var never in c.NeverDelivers)
             Assert.DoesNotContain(lines, l => l.StartsWith(never, StringComparison.Ordinal));
+        foreach (var once in c.Once)
+            Assert.True(lines.Count(l => l == once + "\n") == 1, $"'{once}' not delivered exactly once; delivered:\n{string.Join("", lines)}");
     }
 
     [Fact]
@@ -180,7 +240,7 @@ public class ReplayTests
 
     internal static SimulatedTree Run(ReplayCase c)
     {
-        var tree = new SimulatedTree(new NotifierOptions { RescanOnOverflow = c.Rescan });
+        var tree = new SimulatedTree(new NotifierOptions { RescanOnOverflow = c.Rescan, CompleteFiles = c.CompleteFiles });
         tree.Build(c.Before);
         tree.WatchTree("/w", c.Mask);
         tree.Kernel.MaxQueuedEvents = c.MaxQueuedEvents;
@@ -216,6 +276,8 @@ public class ReplayTests
             {
                 case "mkdir": kernel.Mkdir(parts[1]); break;
                 case "write": kernel.WriteFile(parts[1]); break;
+                case "open": kernel.OpenFile(parts[1]); break;
+                case "close": kernel.CloseFile(parts[1]); break;
                 case "mv": kernel.Rename(parts[1], parts[2]); break;
                 case "rm": kernel.Remove(parts[1]); break;
                 default: throw new ArgumentException($"unknown operation '{op}'");

@@ -26,6 +26,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         public readonly bool IsDirectory = isDirectory;
         public readonly SortedDictionary<string, Inode> Children = new(StringComparer.Ordinal);
         public long Stamp;
+        public int Writers;       // open file descriptions with write access
         public int Wd;            // its watch in this instance, 0 for none
         public EventMask Mask;
         public readonly List<(int Since, string? Path)> Paths = new(); // where it was from which History index on
@@ -115,6 +116,27 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         var (parent, name) = Split(path);
         Emit(Resolve(parent)!, EventMask.Open, 0, name, inode);
         Emit(Resolve(parent)!, EventMask.Modify, 0, name, inode);
+        Emit(Resolve(parent)!, EventMask.CloseWrite, 0, name, inode);
+    }
+
+    /// <summary>Creates a file and keeps it open for writing (IN_CREATE, IN_OPEN, IN_MODIFY) until <see cref="CloseFile"/>.</summary>
+    public void OpenFile(string path)
+    {
+        Operations.Add($"open {path}");
+        var inode = Make(path, isDirectory: false);
+        inode.Writers++;
+        var (parent, name) = Split(path);
+        Emit(Resolve(parent)!, EventMask.Open, 0, name, inode);
+        Emit(Resolve(parent)!, EventMask.Modify, 0, name, inode);
+    }
+
+    /// <summary>Closes a file <see cref="OpenFile"/> opened: IN_CLOSE_WRITE on the directory it is in now.</summary>
+    public void CloseFile(string path)
+    {
+        Operations.Add($"close {path}");
+        var inode = Resolve(path) ?? throw new InvalidOperationException($"no {path}");
+        inode.Writers--;
+        var (parent, name) = Split(path);
         Emit(Resolve(parent)!, EventMask.CloseWrite, 0, name, inode);
     }
 
@@ -294,7 +316,7 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
                 Emit(parent, m | EventMask.IsDir, 0, name, inode);
         }
         LastListing[directory] = inode.Children.Keys.ToHashSet(StringComparer.Ordinal);
-        return inode.Children.Select(c => new DirectoryEntry(c.Key, c.Value.IsDirectory)).ToList();
+        return inode.Children.Select(c => new DirectoryEntry(c.Key, c.Value.IsDirectory, !c.Value.IsDirectory)).ToList();
     }
 
     public long Stamp(string path)
@@ -307,6 +329,17 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     {
         Hook("stat", path);
         return Resolve(path) is { IsDirectory: true };
+    }
+
+    public WriteState Writers(string path)
+    {
+        Hook("probe", path);
+        if (Resolve(path) is not { IsDirectory: false } inode)
+            return WriteState.Unreadable;
+        var (parent, name) = Split(path);
+        Emit(Resolve(parent)!, EventMask.Open, 0, name, inode);
+        Emit(Resolve(parent)!, EventMask.CloseNoWrite, 0, name, inode);
+        return inode.Writers > 0 ? WriteState.OpenForWriting : WriteState.Closed;
     }
 
     public void Dispose() => _closed = true;

@@ -109,12 +109,21 @@ internal sealed class SimulatedTree : IDisposable
         if (e.IsSynthetic)
         {
             // Made from a listing: it must describe what the last listing of that directory found.
-            if ((e.Mask & EventMask.Create) != 0 && !(Kernel.LastListing.TryGetValue(e.Path, out var listed) && listed.Contains(e.Name)))
+            if ((e.Mask & (EventMask.Create | EventMask.CloseWrite | EventMask.FileComplete)) != 0 && !(Kernel.LastListing.TryGetValue(e.Path, out var listed) && listed.Contains(e.Name)))
                 Violations.Add($"synthesised {e.MaskName} for {e.PathName}, which the last listing of {e.Path} did not find");
             return;
         }
         if (e.Watch is null)
             return;
+        if (e.EventType == EventMask.FileComplete)
+        {
+            // Made from the kernel's IN_CLOSE_WRITE or IN_MOVED_TO of the entry, already read.
+            var (wd, name) = (e.Wd, e.Name);
+            var last = Kernel.History.FindLastIndex(h => h.Wd == wd && h.Name == name && (h.Mask & (EventMask.CloseWrite | EventMask.MovedTo)) != 0);
+            if (last < 0 || !Kernel.EntryPathsSince(last).Contains(e.PathName))
+                Violations.Add($"{e.MaskName} {e.PathName} (wd {e.Wd}) follows no IN_CLOSE_WRITE or IN_MOVED_TO of that entry");
+            return;
+        }
         // A kernel event: its watch's path must be one the directory really had, when the kernel queued the event or
         // since (the table may be ahead of the queue: a listing found the directory at a newer place by its inode).
         var history = Kernel.History;
