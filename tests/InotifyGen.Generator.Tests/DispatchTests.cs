@@ -31,6 +31,36 @@ public sealed class DispatchTests
     }
 
     [Fact]
+    public void FileComplete_ByAttribute_NoMaskAsksForIt_AndEachArrivalIsCompleteOnce()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        var handler = new CompleteFiles();
+        Assert.Equal(EventMask.FileComplete, handler.HandledMask);
+        using var watching = Watch(dir.Path, handler, EventMask.None); // no mask: what the handler handles
+
+        File.WriteAllText(dir["in-place"], "x");
+        File.WriteAllText(dir[".tmp"], "y");
+        File.Move(dir[".tmp"], dir["renamed"]);
+        handler.WaitFor("Complete IN_FILE_COMPLETE renamed");
+
+        Assert.Equal(["Complete IN_FILE_COMPLETE in-place", "Complete IN_FILE_COMPLETE .tmp", "Complete IN_FILE_COMPLETE renamed"], handler.Calls);
+    }
+
+    [Fact]
+    public void FileComplete_ByName_ASpecialisedMethod_TheDefaultOneGetsTheRest()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        var handler = new CompleteFilesByName();
+        // A default method asks for the kernel's events, not for InotifyGen's own: the specialised method does.
+        Assert.Equal(EventMask.AllEvents | EventMask.FileComplete, handler.HandledMask);
+        using var watching = Watch(dir.Path, handler, EventMask.None);
+
+        File.WriteAllText(dir["a"], "x");
+        handler.WaitFor("process_IN_FILE_COMPLETE IN_FILE_COMPLETE a");
+        Assert.Contains("process_default IN_CLOSE_WRITE a", handler.Calls);
+    }
+
+    [Fact]
     public void Delete_FamilyMethodAlsoTakesDeleteSelf()
     {
         using var dir = new TempDir(tmpfs: true);

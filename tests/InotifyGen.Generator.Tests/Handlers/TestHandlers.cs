@@ -139,3 +139,16 @@ public sealed partial class UpLoads : RecordingHandler
 {
     [OnCreate] void Created(InotifyEvent e) => Record("UpLoads.Created", e);
 }
+
+/// <summary>Complete files by attribute and by name (IN_FILE_COMPLETE is InotifyGen's own event).</summary>
+public sealed partial class CompleteFiles : RecordingHandler
+{
+    [OnFileComplete] void Complete(InotifyEvent e) => Record(nameof(Complete), e);
+}
+
+/// <summary>The name form, beside a default method, which a watch without a mask does not ask for IN_FILE_COMPLETE.</summary>
+public sealed partial class CompleteFilesByName : RecordingHandler
+{
+    void process_IN_FILE_COMPLETE(InotifyEvent e) => Record(nameof(process_IN_FILE_COMPLETE), e);
+    void process_default(InotifyEvent e) => Record(nameof(process_default), e);
+}

@@ -7,7 +7,7 @@ namespace Shapes
     [global::InotifyGen.GeneratedHandler(
         specialised: global::InotifyGen.EventMask.None,
         family: global::InotifyGen.EventMask.None,
-        @default: global::InotifyGen.EventMask.AllEvents | global::InotifyGen.EventMask.Unmount | global::InotifyGen.EventMask.Ignored)]
+        @default: global::InotifyGen.EventMask.AllEvents | global::InotifyGen.EventMask.FileComplete | global::InotifyGen.EventMask.Unmount | global::InotifyGen.EventMask.Ignored)]
     partial class SkipHidden
     {
         /// <inheritdoc/>
@@ -28,6 +28,7 @@ namespace Shapes
                 case global::InotifyGen.EventMask.Delete:
                 case global::InotifyGen.EventMask.DeleteSelf:
                 case global::InotifyGen.EventMask.MoveSelf:
+                case global::InotifyGen.EventMask.FileComplete:
                 case global::InotifyGen.EventMask.Unmount:
                 case global::InotifyGen.EventMask.Ignored:
                     return process_default(e);

@@ -7,7 +7,7 @@ namespace Shapes
     [global::InotifyGen.GeneratedHandler(
         specialised: global::InotifyGen.EventMask.Create | global::InotifyGen.EventMask.Delete,
         family: global::InotifyGen.EventMask.CloseWrite | global::InotifyGen.EventMask.CloseNoWrite | global::InotifyGen.EventMask.DeleteSelf,
-        @default: global::InotifyGen.EventMask.Access | global::InotifyGen.EventMask.Modify | global::InotifyGen.EventMask.Attrib | global::InotifyGen.EventMask.Open | global::InotifyGen.EventMask.MovedFrom | global::InotifyGen.EventMask.MovedTo | global::InotifyGen.EventMask.MoveSelf | global::InotifyGen.EventMask.Unmount | global::InotifyGen.EventMask.Ignored)]
+        @default: global::InotifyGen.EventMask.Access | global::InotifyGen.EventMask.Modify | global::InotifyGen.EventMask.Attrib | global::InotifyGen.EventMask.Open | global::InotifyGen.EventMask.MovedFrom | global::InotifyGen.EventMask.MovedTo | global::InotifyGen.EventMask.MoveSelf | global::InotifyGen.EventMask.FileComplete | global::InotifyGen.EventMask.Unmount | global::InotifyGen.EventMask.Ignored)]
     partial class Parent
     {
         /// <inheritdoc/>
@@ -31,6 +31,7 @@ namespace Shapes
                 case global::InotifyGen.EventMask.MovedFrom:
                 case global::InotifyGen.EventMask.MovedTo:
                 case global::InotifyGen.EventMask.MoveSelf:
+                case global::InotifyGen.EventMask.FileComplete:
                 case global::InotifyGen.EventMask.Unmount:
                 case global::InotifyGen.EventMask.Ignored:
                     process_default(e);

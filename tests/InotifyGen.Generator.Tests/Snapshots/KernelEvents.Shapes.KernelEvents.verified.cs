@@ -7,7 +7,7 @@ namespace Shapes
     [global::InotifyGen.GeneratedHandler(
         specialised: global::InotifyGen.EventMask.Unmount | global::InotifyGen.EventMask.QueueOverflow,
         family: global::InotifyGen.EventMask.None,
-        @default: global::InotifyGen.EventMask.AllEvents | global::InotifyGen.EventMask.Ignored)]
+        @default: global::InotifyGen.EventMask.AllEvents | global::InotifyGen.EventMask.FileComplete | global::InotifyGen.EventMask.Ignored)]
     partial class KernelEvents
     {
         /// <inheritdoc/>
@@ -34,6 +34,7 @@ namespace Shapes
                 case global::InotifyGen.EventMask.Delete:
                 case global::InotifyGen.EventMask.DeleteSelf:
                 case global::InotifyGen.EventMask.MoveSelf:
+                case global::InotifyGen.EventMask.FileComplete:
                 case global::InotifyGen.EventMask.Ignored:
                     process_default(e);
                     return false;

@@ -7,7 +7,7 @@ namespace Shapes
     [global::InotifyGen.GeneratedHandler(
         specialised: global::InotifyGen.EventMask.CloseWrite | global::InotifyGen.EventMask.Create,
         family: global::InotifyGen.EventMask.CloseNoWrite,
-        @default: global::InotifyGen.EventMask.Access | global::InotifyGen.EventMask.Modify | global::InotifyGen.EventMask.Attrib | global::InotifyGen.EventMask.Open | global::InotifyGen.EventMask.MovedFrom | global::InotifyGen.EventMask.MovedTo | global::InotifyGen.EventMask.Delete | global::InotifyGen.EventMask.DeleteSelf | global::InotifyGen.EventMask.MoveSelf | global::InotifyGen.EventMask.Unmount | global::InotifyGen.EventMask.Ignored)]
+        @default: global::InotifyGen.EventMask.Access | global::InotifyGen.EventMask.Modify | global::InotifyGen.EventMask.Attrib | global::InotifyGen.EventMask.Open | global::InotifyGen.EventMask.MovedFrom | global::InotifyGen.EventMask.MovedTo | global::InotifyGen.EventMask.Delete | global::InotifyGen.EventMask.DeleteSelf | global::InotifyGen.EventMask.MoveSelf | global::InotifyGen.EventMask.FileComplete | global::InotifyGen.EventMask.Unmount | global::InotifyGen.EventMask.Ignored)]
     partial class OnPlainBase
     {
         /// <inheritdoc/>
@@ -33,6 +33,7 @@ namespace Shapes
                 case global::InotifyGen.EventMask.Delete:
                 case global::InotifyGen.EventMask.DeleteSelf:
                 case global::InotifyGen.EventMask.MoveSelf:
+                case global::InotifyGen.EventMask.FileComplete:
                 case global::InotifyGen.EventMask.Unmount:
                 case global::InotifyGen.EventMask.Ignored:
                     process_default(e);
