@@ -31,7 +31,7 @@ internal static class EventNames
                 mask |= m;
             }
         }
-        if ((mask & EventMask.AllEvents) == 0)
+        if ((mask & (EventMask.AllEvents | EventMask.FileComplete)) == 0)
             throw new UsageException("-e lists only flags and no event; add at least one event, e.g. -e IN_CREATE");
         return mask;
     }
