@@ -59,6 +59,8 @@ public class Notifier : IDisposable
         {
             ExceptionPolicy = options.ExceptionPolicy,
             Coalesce = options.Coalesce,
+            Settled = options.SettleCompleteFiles > TimeSpan.Zero
+                ? new SettledFiles(options.SettleCompleteFiles, watchManager.Time, watchManager.FileSystem) : null,
         };
         _tree = new TreeTracker(_queue, _dispatcher, watchManager, watchManager.FileSystem, watchManager.Time, Logger)
         {
@@ -143,9 +145,17 @@ public class Notifier : IDisposable
 
     /// <summary>
     /// Waits until events can be read, up to <paramref name="timeout"/> (default: the constructor's timeout; null
-    /// waits indefinitely). Returns false on timeout or when <see cref="Stop"/> was called.
+    /// waits indefinitely), or until a complete file held for <see cref="NotifierOptions.SettleCompleteFiles"/> falls
+    /// due. Returns false on timeout (or that) or when <see cref="Stop"/> was called.
     /// </summary>
-    public bool CheckEvents(TimeSpan? timeout = null) => _queue.WaitForEvents(timeout ?? _timeout);
+    public bool CheckEvents(TimeSpan? timeout = null)
+    {
+        var wait = timeout ?? _timeout;
+        // A held complete file falls due: wake for it (ProcessEvents delivers it).
+        if (_dispatcher.Settled?.UntilNext() is { } due && (wait is not { } w || w == Timeout.InfiniteTimeSpan || due < w))
+            wait = due;
+        return _queue.WaitForEvents(wait);
+    }
 
     /// <summary>
     /// Reads the queued events into this notifier's queue, unless fewer than <c>threshold</c> bytes are waiting.
@@ -182,6 +192,7 @@ public class Notifier : IDisposable
         _dispatcher.BeginBatch();
         try
         {
+            _dispatcher.ReleaseSettled();
             while (!_queue.IsStopping && _queue.TryTake(out var wd, out var mask, out var cookie, out var name))
             {
                 Diagnostics.InotifyMetrics.EventRead(MetricsKind); // metrics

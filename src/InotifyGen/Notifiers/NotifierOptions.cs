@@ -38,6 +38,15 @@ public class NotifierOptions
     /// </summary>
     public bool CompleteFiles { get; set; } = true;
 
+    /// <summary>
+    /// A quiet period for complete files: each IN_FILE_COMPLETE is held until its file has had no IN_CLOSE_WRITE,
+    /// IN_MODIFY or IN_FILE_COMPLETE for this long and is not open for writing, then delivered once, so a writer that
+    /// closes and reopens (chunked uploads, <c>rsync --inplace</c>) gives one. Zero (the default) delivers each at once.
+    /// One deadline list for all files, no timer per file; the notifier's wait is cut to the first deadline. Held
+    /// files not yet settled when the notifier stops are not delivered.
+    /// </summary>
+    public TimeSpan SettleCompleteFiles { get; set; }
+
     /// <summary>Drop duplicate events (same wd, mask, cookie and name) within each batch (pyinotify's <c>coalesce_events</c>).</summary>
     public bool Coalesce { get; set; }
 
@@ -54,6 +63,8 @@ public class NotifierOptions
             throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "threshold must be zero or positive");
         if (ReadFreq < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException("readFreq", ReadFreq, "readFreq must be zero or positive");
+        if (SettleCompleteFiles < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(SettleCompleteFiles), SettleCompleteFiles, "SettleCompleteFiles must be zero (off) or positive");
         if (MoveWait < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(MoveWait), MoveWait, "MoveWait must be zero or positive");
         if (Timeout is { } t && t < TimeSpan.Zero && t != System.Threading.Timeout.InfiniteTimeSpan)

@@ -23,6 +23,9 @@ internal sealed class Dispatcher(ProcessEvent defaultHandler, ILogger logger, ob
 
     public event EventHandler<HandlerFailedEventArgs>? HandlerFailed;
 
+    /// <summary>Holds IN_FILE_COMPLETE until the file settles (<see cref="NotifierOptions.SettleCompleteFiles"/>); null when off.</summary>
+    public SettledFiles? Settled { get; set; }
+
     /// <summary>A new batch: coalescing forgets what it saw.</summary>
     public void BeginBatch() => _seen?.Clear();
 
@@ -40,7 +43,21 @@ internal sealed class Dispatcher(ProcessEvent defaultHandler, ILogger logger, ob
     {
         if (watch is null)
             Invoke(DefaultHandler, in e);
+        else if (Settled?.Hold(watch, in e) == true)
+            return;
         else if (IsWanted(watch, in e))
+            Invoke(watch.Handler ?? DefaultHandler, in e);
+    }
+
+    /// <summary>Delivers the held IN_FILE_COMPLETEs whose files have settled.</summary>
+    public void ReleaseSettled() => Settled?.Release(_deliverSettled ??= DeliverSettled);
+
+    private Action<Watch, byte[], EventFlags>? _deliverSettled;
+
+    private void DeliverSettled(Watch watch, byte[] name, EventFlags flags)
+    {
+        var e = new InotifyEvent(watch.Wd, EventMask.FileComplete, 0, name, watch, flags: flags);
+        if (IsWanted(watch, in e))
             Invoke(watch.Handler ?? DefaultHandler, in e);
     }
 

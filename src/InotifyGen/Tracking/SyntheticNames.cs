@@ -107,7 +107,7 @@ internal sealed class SyntheticNames
         _earliestExpiry = long.MaxValue;
     }
 
-    private static int Hash(ReadOnlySpan<byte> name)
+    internal static int Hash(ReadOnlySpan<byte> name)
     {
         var h = new HashCode();
         h.AddBytes(name);

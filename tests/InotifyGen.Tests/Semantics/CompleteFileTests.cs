@@ -162,6 +162,54 @@ public class CompleteFileTests(ITestOutputHelper output)
         Assert.DoesNotContain(rec.Events, e => e.PathName == dir["x/f"] && e.EventType == EventMask.CloseWrite);
     }
 
+    [Fact]
+    public void SettleCompleteFiles_AChunkedUploadThatClosesAndReopens_IsCompleteOnce_AfterItsLastClose()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        var completes = new List<(string Path, long At)>();
+        var lastClose = 0L;
+        using var wm = new WatchManager();
+        var handler = new DelegateHandler(e =>
+        {
+            lock (completes)
+            {
+                if (e.EventType == EventMask.CloseWrite && e.Name == "upload.bin")
+                    lastClose = Environment.TickCount64;
+                else if (e.EventType == EventMask.FileComplete)
+                    completes.Add((e.PathName, Environment.TickCount64));
+                Monitor.PulseAll(completes);
+            }
+        });
+        // 1.5 s: the chunks below come within milliseconds of each other, even on a loaded machine.
+        using var notifier = new ThreadedNotifier(wm, handler, new NotifierOptions { SettleCompleteFiles = TimeSpan.FromSeconds(1.5) });
+        wm.AddWatch(dir.Path, EventMask.FileComplete | EventMask.CloseWrite, recursive: true, autoAdd: true, quiet: false);
+        notifier.Start();
+
+        for (var chunk = 0; chunk < 4; chunk++)
+            using (var part = new FileStream(dir["upload.bin"], FileMode.Append, FileAccess.Write))
+                part.Write(new byte[64 * 1024]);
+        File.WriteAllText(dir["other.txt"], "settles on its own");
+
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        lock (completes)
+            while (completes.Count < 2 && DateTime.UtcNow < until)
+                Monitor.Wait(completes, TimeSpan.FromMilliseconds(100));
+        // Anything more would have come 1.5 s after the last close; the sync file's own completion, 1.5 s after it.
+        File.WriteAllText(dir["sync"], "");
+        lock (completes)
+            while (!completes.Exists(c => c.Path == dir["sync"]) && DateTime.UtcNow < until)
+                Monitor.Wait(completes, TimeSpan.FromMilliseconds(100));
+        lock (completes)
+        {
+            Assert.Single(completes, c => c.Path == dir["upload.bin"]);
+            Assert.Single(completes, c => c.Path == dir["other.txt"]);
+            var settled = completes.Single(c => c.Path == dir["upload.bin"]).At - lastClose;
+            output.WriteLine($"upload.bin complete {settled} ms after its last close; completes: {string.Join(", ", completes.Select(c => Path.GetFileName(c.Path) + "@" + (c.At - lastClose)))}");
+            Assert.True(settled >= 1400, $"complete {settled} ms after the last close");
+            Assert.Contains(completes, c => c.Path == dir["sync"]);
+        }
+    }
+
     private static void Run(string program, params string[] args)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };

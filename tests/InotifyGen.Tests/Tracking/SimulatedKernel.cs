@@ -130,6 +130,17 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         Emit(Resolve(parent)!, EventMask.Modify, 0, name, inode);
     }
 
+    /// <summary>Opens an existing file for writing again and writes (IN_OPEN, IN_MODIFY), until <see cref="CloseFile"/>.</summary>
+    public void ReopenFile(string path)
+    {
+        Operations.Add($"reopen {path}");
+        var inode = Resolve(path) ?? throw new InvalidOperationException($"no {path}");
+        inode.Writers++;
+        var (parent, name) = Split(path);
+        Emit(Resolve(parent)!, EventMask.Open, 0, name, inode);
+        Emit(Resolve(parent)!, EventMask.Modify, 0, name, inode);
+    }
+
     /// <summary>Closes a file <see cref="OpenFile"/> opened: IN_CLOSE_WRITE on the directory it is in now.</summary>
     public void CloseFile(string path)
     {
