@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "The inotify event queue overflowed again during {Count} rescans in a row: rescanning is suspended until an overflow arrives after a calm stream. Raise fs.inotify.max_queued_events, or make the handlers faster.")]
     public static partial void RescanSuspended(ILogger logger, int count);
+
+    [LoggerMessage(9, LogLevel.Debug, "{Message} (reported to the tree's WatchFailed callback)")]
+    public static partial void WatchFailedReported(ILogger logger, string message);
 }

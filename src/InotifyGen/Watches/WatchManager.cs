@@ -216,8 +216,8 @@ public sealed class WatchManager : IDisposable
     /// <summary>
     /// Removes watches (pyinotify's <c>rm_watch</c>); with <paramref name="recursive"/>, every watch below too.
     /// Returns wd to success. The kernel's IN_IGNORED for each still reaches the handler, then the watch is forgotten.
-    /// A watch the kernel has already dropped (its directory was deleted: its IN_IGNORED is queued or was processed)
-    /// counts as removed, not as a failure. On a directory that <see cref="WatchTransientFile"/> also watches, only
+    /// A watch the kernel has already dropped (its directory was deleted: its IN_IGNORED is queued, or, below a given
+    /// wd, was processed meanwhile) counts as removed, not as a failure. On a directory that <see cref="WatchTransientFile"/> also watches, only
     /// AddWatch's part goes: the transient files are still followed on the same wd.
     /// </summary>
     public IReadOnlyDictionary<int, bool> RmWatch(int wd, bool recursive = false, bool quiet = true) => RmWatch([wd], recursive, quiet);
@@ -228,12 +228,13 @@ public sealed class WatchManager : IDisposable
         ArgumentNullException.ThrowIfNull(wds);
         ThrowIfClosed();
         var result = new Dictionary<int, bool>();
-        foreach (var wd in Expand(wds, recursive))
+        var given = recursive ? wds.ToHashSet() : null;
+        foreach (var wd in Expand(given ?? wds, recursive))
         {
             try
             {
                 lock (_gate)
-                    Remove(wd);
+                    Remove(wd, below: given?.Contains(wd) == false);
                 result[wd] = true;
             }
             catch (InotifyException e)
@@ -247,17 +248,15 @@ public sealed class WatchManager : IDisposable
         return result;
     }
 
-    /// <summary>RmWatch of one wd, under the lock.</summary>
-    private void Remove(int wd)
+    /// <summary>
+    /// RmWatch of one wd, under the lock. <paramref name="below"/>: found under a given wd, live then; if it is gone
+    /// now, its IN_IGNORED came meanwhile (the kernel dropped it), which is no failure.
+    /// </summary>
+    private void Remove(int wd, bool below)
     {
-        var w = _table.Live(wd);
+        var w = below ? _table.Live(wd) : LiveWatch(wd);
         if (w is null)
-        {
-            // Removed already: by an earlier call, or by the kernel (its IN_IGNORED came, or is queued and the watch is ending).
-            if (_table.ForEvent(wd) is null && !_table.IsRetired(wd))
-                LiveWatch(wd); // throws: never a wd of this manager
             return;
-        }
         if (w.TransientFiles is not null && w.Mask != EventMask.None)
         {
             // The transient files stay: the kernel keeps only their events, and the directory's own part goes.
@@ -470,8 +469,14 @@ public sealed class WatchManager : IDisposable
         }
         catch (InotifyException e)
         {
-            Log.WatchFailed(Logger, e.Message);
-            like.WatchFailed?.Invoke(WatchResult.Failed(path, e)); // the tree's own callback: the failure reaches the user
+            // The tree's own callback takes the failure to the user; without one, the log is all there is.
+            if (like.WatchFailed is { } report)
+            {
+                Log.WatchFailedReported(Logger, e.Message);
+                report(WatchResult.Failed(path, e));
+            }
+            else
+                Log.WatchFailed(Logger, e.Message);
             return null;
         }
         catch (ObjectDisposedException)

@@ -44,8 +44,8 @@ public sealed class WatchOptions
     /// Called for every directory of this tree that could not be watched after AddWatch returned: found by autoAdd,
     /// by an overflow rescan, or under a file system unmounted inside the tree (permission denied, the watch limit
     /// reached; a directory that vanished first is no failure). It runs on the notifier's thread, before the events
-    /// that follow, and should not throw. AddWatch's own failures are in its result instead. The failure is also
-    /// logged.
+    /// that follow, and should not throw. AddWatch's own failures are in its result instead. Without a callback such
+    /// a failure is logged as an error; with one, it is logged at Debug level only.
     /// </summary>
     public Action<WatchResult>? WatchFailed { get; set; }
 }
