@@ -4,12 +4,21 @@ namespace InotifyGen.Cli;
 
 /// <summary>
 /// Adds the watches the command line asks for, one directory at a time so that a large recursive set-up can show
-/// progress, and turns kernel refusals into one clear line (<see cref="RuntimeFailureException"/>).
+/// progress, and turns kernel refusals into one clear line (<see cref="RuntimeFailureException"/>). A directory that
+/// cannot be watched (permission denied, or the watch limit reached later, under -a) is named on stderr and skipped.
 /// </summary>
 internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filter, TextWriter status, bool statusIsTerminal)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
-    private readonly ExcludeFilter? _excludeFilter = filter.ToExcludeFilter();
+    private readonly WatchOptions _watch = new()
+    {
+        Mask = o.Mask,
+        AutoAdd = o.AutoAdd,
+        Quiet = false,
+        ExcludeFilter = filter.ToExcludeFilter(),
+        // Directories -a finds later, on the notifier's thread (this one, in the loop).
+        WatchFailed = failed => NotWatched(status, failed.Error!.Message),
+    };
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
     private int _watched;
     private bool _progressShown;
@@ -23,7 +32,7 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
             status.WriteLine(o.Recursive ? "Setting up watches.  Beware: since -r was given, this may take a while!" : "Setting up watches.");
         foreach (var given in o.Paths)
         {
-            if (o.Recursive && !(o.Glob && given.AsSpan().IndexOfAny("*?[") >= 0) && IsRealDirectory(given))
+            if (o.Recursive && !(o.Glob && given.AsSpan().IndexOfAny("*?[") >= 0) && IsDirectory(given))
                 AddTree(Path.GetFullPath(given));
             else
                 foreach (var top in AddTop(given))
@@ -44,10 +53,11 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     /// <summary>Watches one given path (every match, with -g) and returns the directories to descend into.</summary>
     private List<string> AddTop(string given)
     {
-        IReadOnlyDictionary<string, int> added;
+        IReadOnlyList<WatchResult> added;
         try
         {
-            added = wm.AddWatch(given, o.Mask, autoAdd: o.AutoAdd, doGlob: o.Glob, quiet: false, excludeFilter: _excludeFilter);
+            _watch.DoGlob = o.Glob;
+            added = wm.AddWatch(given, _watch);
         }
         catch (InotifyException e)
         {
@@ -61,16 +71,16 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
             throw new RuntimeFailureException(
                 $"cannot watch '{given}': no file or directory matches this glob; check the pattern (or drop -g to watch a literal path)");
         var tops = new List<string>(added.Count);
-        foreach (var (path, wd) in added)
+        foreach (var r in added)
         {
-            if (wd == WatchManager.WatchExcluded)
+            if (r.Status == WatchStatus.Excluded)
             {
-                status.WriteLine($"inotifygen: '{path}' is excluded (--exclude or --fromfile @path): not watched");
+                status.WriteLine($"inotifygen: '{r.Path}' is excluded (--exclude or --fromfile @path): not watched");
                 continue;
             }
             Count();
-            if (IsRealDirectory(path))
-                tops.Add(path);
+            if (IsDirectory(r.Path))
+                tops.Add(r.Path);
         }
         return tops;
     }
@@ -85,21 +95,32 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
             dir => dir != top ? AddOne(dir) : topIsWatched || AddTop(top).Count > 0, // an excluded top is not walked
             filter.ExcludesDirectory);
 
-    /// <summary>A directory and not a link to one (lstat, with the path's exact bytes).</summary>
-    private static bool IsRealDirectory(string path) => LinuxFileSystem.Instance.IsDirectory(path, followLinks: false);
+    /// <summary>
+    /// A directory, or a symbolic link to one (stat, with the path's exact bytes): a link given as a path is walked
+    /// under its own name, as inotifywait does; the walk follows no link below it.
+    /// </summary>
+    private static bool IsDirectory(string path) => LinuxFileSystem.Instance.IsDirectory(path, followLinks: true);
 
     private bool AddOne(string path)
     {
         try
         {
-            wm.AddWatch(path, o.Mask, autoAdd: o.AutoAdd, quiet: false, excludeFilter: _excludeFilter);
+            _watch.DoGlob = false;
+            wm.AddWatch(path, _watch);
             Count();
             return true;
         }
-        catch (InotifyException e) when (e.Errno is 2 or 13 or 20) // ENOENT, EACCES, ENOTDIR: removed or unreadable meanwhile
+        catch (InotifyException e) when (e.Errno is 2 or 20) // ENOENT, ENOTDIR: removed or replaced meanwhile
         {
             if (o.Verbose)
                 status.WriteLine($"inotifygen: skipped: {e.Message}");
+            return false;
+        }
+        catch (InotifyException e) when (e.Errno is 13) // EACCES: said without -v, since that directory goes unwatched
+        {
+            if (_progressShown)
+                status.Write("\r\e[K");
+            NotWatched(status, e.Message);
             return false;
         }
         catch (InotifyException e)
@@ -107,6 +128,16 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
             if (_progressShown)
                 status.Write("\r\e[K");
             throw new RuntimeFailureException(e.Message); // the watch limit, and anything else unexpected
+        }
+    }
+
+    /// <summary>One line on stderr for a directory that stays unwatched while the rest is watched.</summary>
+    private static void NotWatched(TextWriter status, string message)
+    {
+        lock (status)
+        {
+            status.WriteLine($"inotifygen: warning: not watched: {message}");
+            status.Flush();
         }
     }
 

@@ -95,7 +95,7 @@ public sealed partial class InotifyService : BackgroundService
                     try
                     {
                         // The top only: the walk below it runs in ExecuteAsync.
-                        wm.AddWatch(path, spec.Mask, Handler(options, spec), recursive: false, spec.AutoAdd, quiet: false, excludeFilter: spec.Filter);
+                        wm.AddWatch(path, WatchOptions(options, spec, recursive: false, quiet: false));
                     }
                     catch (WatchManagerException e)
                     {
@@ -209,7 +209,7 @@ public sealed partial class InotifyService : BackgroundService
             {
                 stoppingToken.ThrowIfCancellationRequested();
                 if (spec.Recursive)
-                    WatchManager!.AddWatch(path, spec.Mask, Handler(options, spec), recursive: true, spec.AutoAdd, quiet: true, excludeFilter: spec.Filter);
+                    WatchManager!.AddWatch(path, WatchOptions(options, spec, recursive: true, quiet: true));
                 _applied[path] = spec;
             }
         }
@@ -248,8 +248,8 @@ public sealed partial class InotifyService : BackgroundService
                 {
                     if (_applied.ContainsKey(path))
                         continue;
-                    var result = wm.AddWatch(path, spec.Mask, Handler(options, spec), spec.Recursive, spec.AutoAdd, quiet: true, excludeFilter: spec.Filter);
-                    if (result.Values.Any(wd => wd > 0))
+                    var result = wm.AddWatch(path, WatchOptions(options, spec, spec.Recursive, quiet: true));
+                    if (result.Any(r => r.Succeeded))
                         _applied[path] = spec;
                     added++;
                 }
@@ -285,6 +285,21 @@ public sealed partial class InotifyService : BackgroundService
         var full = Path.GetFullPath(path);
         return full.Length > 1 ? full.TrimEnd('/') : full;
     }
+
+    /// <summary>
+    /// How the library watches a configured path. A directory that autoAdd (or a rescan) cannot watch later is
+    /// logged as a warning that names the configuration entry.
+    /// </summary>
+    private WatchOptions WatchOptions(InotifyOptions options, WatchSpec spec, bool recursive, bool quiet) => new()
+    {
+        Mask = spec.Mask,
+        Handler = Handler(options, spec),
+        Recursive = recursive,
+        AutoAdd = spec.AutoAdd,
+        Quiet = quiet,
+        ExcludeFilter = spec.Filter,
+        WatchFailed = failed => LogNotWatched(_logger, spec.Source ?? "Inotify:Watches", failed.Error!.Message),
+    };
 
     /// <summary>The watch's handler; on a shared instance, whose default handler is the provider's, the service's default.</summary>
     private ProcessEvent? Handler(InotifyOptions options, WatchSpec spec) =>
@@ -324,6 +339,9 @@ public sealed partial class InotifyService : BackgroundService
 
     [LoggerMessage(212, LogLevel.Information, "Configuration reloaded: {Added} watches added, {Removed} removed; {Directories} inotify watches now.")]
     private static partial void LogReloaded(ILogger logger, int added, int removed, int directories);
+
+    [LoggerMessage(214, LogLevel.Warning, "{Source}: a directory of this watch is not watched: {Message}")]
+    private static partial void LogNotWatched(ILogger logger, string source, string message);
 
     [LoggerMessage(213, LogLevel.Warning, "Inotify:DefaultHandler changed in configuration; the new default handler takes effect at the next start.")]
     private static partial void LogDefaultHandlerNotReloaded(ILogger logger);

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Warning, "The inotify event queue overflowed again during {Count} rescans in a row: rescanning is suspended until an overflow arrives after a calm stream. Raise fs.inotify.max_queued_events, or make the handlers faster.")]
     public static partial void RescanSuspended(ILogger logger, int count);
 
-    [LoggerMessage(9, LogLevel.Warning, "Cannot tell whether {Path} is still open for writing (the kernel grants the read lease that tells only to the file's owner or CAP_LEASE): files found by a listing that are not this process's own get no synthesised IN_CLOSE_WRITE. Run the watcher as the files' owner, or grant it CAP_LEASE.")]
+    [LoggerMessage(10, LogLevel.Warning, "Cannot tell whether {Path} is still open for writing (the kernel grants the read lease that tells only to the file's owner or CAP_LEASE): files found by a listing that are not this process's own get no synthesised IN_CLOSE_WRITE. Run the watcher as the files' owner, or grant it CAP_LEASE.")]
     public static partial void WritersUnknown(ILogger logger, string path);
+
+    [LoggerMessage(9, LogLevel.Debug, "{Message} (reported to the tree's WatchFailed callback)")]
+    public static partial void WatchFailedReported(ILogger logger, string message);
 }

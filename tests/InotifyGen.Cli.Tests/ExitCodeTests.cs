@@ -104,8 +104,57 @@ public sealed class ExitCodeTests
         cli.WaitForExit();
         Assert.Equal(1, cli.ExitCode);
         var line = Assert.Single(cli.Stderr);
-        Assert.Matches(@"^inotifygen: error: inotify watch limit reached \(fs\.inotify\.max_user_watches = \d+\) while watching '"
-            + Regex.Escape(dir.Path) + @"/a/b': raise it with `sysctl fs\.inotify\.max_user_watches=<n>`", line);
+        // The namespace's limit is the one that applied, and the one to raise: the message says so.
+        Assert.Matches(@"^inotifygen: error: inotify watch limit reached \(user\.max_inotify_watches = 2, this user namespace's limit, "
+            + @"below fs\.inotify\.max_user_watches\) while watching '" + Regex.Escape(dir.Path)
+            + @"/a/b': raise it with `sysctl user\.max_inotify_watches=<n>` in the user namespace's parent", line);
+    }
+
+    [SkippableUnlessUserNamespaces]
+    public void WatchLimit_ReachedByAutoAdd_NamesTheDirectoryNotWatched_WithoutVerbose()
+    {
+        using var dir = new TempDir();
+        using var cli = CliProcess.StartProgram("unshare", "-U", "-r", "sh", "-c",
+            $"echo 2 > /proc/sys/user/max_inotify_watches && exec '{CliProcess.CliPath}' -r -a -e IN_CREATE '{dir.Path}'");
+        cli.WaitForStderr(l => l == "Watches established.");
+        Directory.CreateDirectory(dir["a"]);
+        Directory.CreateDirectory(dir["b"]);
+        File.WriteAllText(dir["a/after"], "");
+        cli.WaitForLine(l => l.Contains($"pathname={dir["a/after"]} ", StringComparison.Ordinal)); // the tree goes on
+        var line = cli.WaitForStderr(l => l.Contains("not watched", StringComparison.Ordinal));
+        Assert.StartsWith($"inotifygen: warning: not watched: inotify watch limit reached (user.max_inotify_watches = 2, this user namespace's limit, " +
+            $"below fs.inotify.max_user_watches) while watching '{dir["b"]}': raise it with `sysctl user.max_inotify_watches=<n>`", line);
+        cli.Signal();
+        Assert.Equal(0, cli.ExitCode);
+        Assert.Single(cli.Stderr, l => l.Contains("not watched", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void PermissionDenied_InTheWalkAndUnderAutoAdd_NamesTheDirectoryNotWatched_WithoutVerbose()
+    {
+        // As root nothing is denied: inotifygen runs as nobody. "secret" is root's (0700): the walk cannot watch it;
+        // "locked" is made by nobody with mode 000 while watched: autoAdd cannot.
+        using var dir = new TempDir();
+        var top = dir.CreateDirectory("tree");
+        var secret = dir.CreateDirectory("tree/secret");
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(dir.Path, (UnixFileMode)0x1ed); // 0755
+        File.SetUnixFileMode(top, (UnixFileMode)0x1ff); // 0777
+        using var cli = CliProcess.StartProgram("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+            CliProcess.CliPath, "-r", "-a", "-e", "IN_CREATE", top);
+        cli.WaitForStderr(l => l == "Watches established.");
+        using (var mkdir = Process.Start("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", "mkdir", "-m", "000", Path.Combine(top, "locked")]))
+            mkdir.WaitForExit();
+        cli.WaitForLine(l => l.Contains($"pathname={top}/locked ", StringComparison.Ordinal));
+        cli.WaitForStderr(l => l.Contains($"'{top}/locked'", StringComparison.Ordinal));
+        cli.Signal();
+
+        Assert.Equal(0, cli.ExitCode);
+        Assert.Equal(
+            [$"inotifygen: warning: not watched: cannot watch '{secret}': permission denied; the process needs read access to it",
+             $"inotifygen: warning: not watched: cannot watch '{top}/locked': permission denied; the process needs read access to it"],
+            cli.Stderr.Where(l => l.Contains("not watched", StringComparison.Ordinal)));
     }
 
     [SkippableUnlessUserNamespaces]
@@ -116,7 +165,8 @@ public sealed class ExitCodeTests
             $"echo 0 > /proc/sys/user/max_inotify_instances && exec '{CliProcess.CliPath}' -q '{dir.Path}'");
         cli.WaitForExit();
         Assert.Equal(1, cli.ExitCode);
-        Assert.StartsWith("inotifygen: error: inotify instance limit reached (fs.inotify.max_user_instances = ", Assert.Single(cli.Stderr));
+        Assert.StartsWith("inotifygen: error: inotify instance limit reached (user.max_inotify_instances = 0, this user namespace's limit, " +
+            "below fs.inotify.max_user_instances): close unused WatchManagers, or raise it with `sysctl user.max_inotify_instances=<n>`", Assert.Single(cli.Stderr));
     }
 
     [Fact]
@@ -214,28 +264,5 @@ public sealed class BrokenPipeTests
         Assert.Equal(1, shell.ExitCode);
         Assert.Equal(["Setting up watches.", "Watches established.", "inotifygen: error: cannot write events to stdout: No space left on device; watching stopped"],
             shell.Stderr);
-    }
-}
-
-/// <summary>A fact that is skipped when this machine cannot create user namespaces (unshare -U -r).</summary>
-public sealed class SkippableUnlessUserNamespacesAttribute : FactAttribute
-{
-    private static readonly Lazy<bool> Available = new(() =>
-    {
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo("unshare", "-U -r true") { RedirectStandardError = true, UseShellExecute = false });
-            return p is not null && p.WaitForExit(10_000) && p.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    });
-
-    public SkippableUnlessUserNamespacesAttribute()
-    {
-        if (!Available.Value)
-            Skip = "unshare -U -r is not available here: the limit cannot be lowered without touching the global sysctl";
     }
 }

@@ -86,6 +86,23 @@ public sealed class DaemonProcessTests
     }
 
     [Fact]
+    public void WithAFewWatchesAllowed_ADirectoryAutoAddCannotWatch_IsLoggedWithItsConfigurationEntry()
+    {
+        using var dir = new TempDir();
+        var root = dir.CreateDirectory("app");
+        var spool = dir.CreateDirectory("spool");
+        File.WriteAllText(Path.Combine(root, "appsettings.json"),
+            $$"""{ "Logging": { "LogLevel": { "Default": "Information" } }, "Inotify": { "Watches": [ { "Path": "{{spool}}", "Mask": "IN_CREATE", "Recursive": true, "AutoAdd": true } ] } }""");
+        using var probe = Start(["--user", "--map-root-user"], "echo 3 > /proc/sys/user/max_inotify_watches", root, []);
+        probe.WaitFor("Watching: 1 configured watches, 1 inotify watches added.");
+        foreach (var name in new[] { "a", "b", "c" })
+            Directory.CreateDirectory(Path.Combine(spool, name));
+        // The configuration reload holds a watch too, so which of a, b, c is refused first is not fixed.
+        probe.WaitFor("a directory of this watch is not watched: inotify watch limit reached (user.max_inotify_watches = 3, this user namespace's limit");
+        probe.Process.Kill();
+    }
+
+    [Fact]
     public void WithOneInotifyInstanceAllowed_UseInotifyFileProvider_ServesTheReloadAndTheWatchesOnIt()
     {
         using var dir = new TempDir();

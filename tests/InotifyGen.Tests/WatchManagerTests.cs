@@ -64,6 +64,31 @@ public class WatchManagerTests
     }
 
     [Fact]
+    public void AddWatch_WithOptions_AnswersTypedResults_AndThePyinotifyFormIsTheSameAsWds()
+    {
+        using var dir = new TempDir();
+        dir.CreateDirectory("keep/sub");
+        dir.CreateDirectory("node_modules/pkg");
+        using var wm = new WatchManager();
+        var filter = new ExcludeFilter(".*/node_modules");
+
+        var typed = wm.AddWatch([dir.Path, dir["missing"]], new WatchOptions { Mask = EventMask.Create, Recursive = true, ExcludeFilter = filter });
+        var wds = wm.AddWatch([dir.Path, dir["missing"]], EventMask.Create, recursive: true, excludeFilter: filter);
+
+        Assert.Equal([dir.Path, dir["keep"], dir["keep/sub"], dir["node_modules"], dir["node_modules/pkg"], dir["missing"]], typed.Select(r => r.Path));
+        Assert.Equal([WatchStatus.Watched, WatchStatus.Watched, WatchStatus.Watched, WatchStatus.Excluded, WatchStatus.Excluded, WatchStatus.Failed],
+            typed.Select(r => r.Status));
+        var missing = typed[^1];
+        Assert.Equal((2, false, WatchManager.WatchFailed), (missing.Errno, missing.Vanished, missing.Wd));
+        Assert.Equal($"cannot watch '{dir["missing"]}': no such file or directory; check the path, or create it first", missing.Error!.Message);
+        Assert.Equal(typed.ToDictionary(r => r.Path, r => r.Wd), wds); // watching again keeps every wd
+
+        var e = Assert.Throws<WatchManagerException>(() => wm.AddWatch(dir["missing"], new WatchOptions { Mask = EventMask.Create, Quiet = false }));
+        Assert.Equal(WatchStatus.Failed, Assert.Single(e.Results!).Status);
+        Assert.Equal(WatchManager.WatchFailed, e.Added![dir["missing"]]);
+    }
+
+    [Fact]
     public void AddWatch_ExcludeFilter_ReturnsMinusTwo_ForExcludedDirectories_AndDoesNotWatchThem()
     {
         using var dir = new TempDir();

@@ -11,8 +11,8 @@ internal static class InotifyErrors
     public static InotifyException ForInit(int errno) => errno switch
     {
         Libc.EMFILE => new InotifyException(errno, null,
-            $"inotify instance limit reached (fs.inotify.max_user_instances = {InotifyLimits.TryRead("max_user_instances")}): " +
-            "close unused WatchManagers, or raise it with `sysctl fs.inotify.max_user_instances=<n>` (InotifyLimits.MaxUserInstances)"),
+            $"inotify instance limit reached ({InotifyLimits.InstanceLimit}): " +
+            $"close unused WatchManagers, or {InotifyLimits.InstanceLimit.Fix(nameof(InotifyLimits.MaxUserInstances))}"),
         Libc.ENFILE => new InotifyException(errno, null,
             "the system-wide limit on open files was reached: close files or raise fs.file-max"),
         Libc.ENOMEM => new InotifyException(errno, null, "not enough kernel memory to create an inotify instance"),
@@ -22,8 +22,8 @@ internal static class InotifyErrors
     /// <summary>An inotify_add_watch failure on <paramref name="path"/>.</summary>
     public static InotifyException ForWatch(int errno, string path) => new(errno, path, errno switch
     {
-        Libc.ENOSPC => $"inotify watch limit reached (fs.inotify.max_user_watches = {InotifyLimits.TryRead("max_user_watches")}) " +
-            $"while watching '{path}': raise it with `sysctl fs.inotify.max_user_watches=<n>` (InotifyLimits.MaxUserWatches), or watch fewer directories",
+        Libc.ENOSPC => $"inotify watch limit reached ({InotifyLimits.WatchLimit}) while watching '{path}': " +
+            $"{InotifyLimits.WatchLimit.Fix(nameof(InotifyLimits.MaxUserWatches))}, or watch fewer directories",
         Libc.ENOENT => $"cannot watch '{path}': no such file or directory; check the path, or create it first",
         Libc.EACCES => $"cannot watch '{path}': permission denied; the process needs read access to it",
         Libc.ENOTDIR => $"cannot watch '{path}': not a directory (IN_ONLYDIR was given, or a path component is a file)",

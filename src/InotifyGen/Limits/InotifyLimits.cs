@@ -37,10 +37,49 @@ public static class InotifyLimits
         }
     }
 
-    /// <summary>The value for an error message, or "unknown" when it cannot be read.</summary>
-    internal static string TryRead(string name)
+    /// <summary>
+    /// The watch limit that applies to this process, and how to name it in an error message. Inside a user namespace
+    /// (a container) the namespace's own <c>/proc/sys/user/max_inotify_watches</c> can be the lower one, and then
+    /// raising fs.inotify.max_user_watches would not help.
+    /// </summary>
+    internal static AppliedLimit WatchLimit => Applied("max_user_watches", "max_inotify_watches");
+
+    /// <summary>The instance limit that applies to this process; see <see cref="WatchLimit"/>.</summary>
+    internal static AppliedLimit InstanceLimit => Applied("max_user_instances", "max_inotify_instances");
+
+    private static AppliedLimit Applied(string global, string perNamespace)
     {
-        try { return Read(name).ToString(CultureInfo.InvariantCulture); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return "unknown"; }
+        var fs = TryReadFile(Dir + global);
+        var user = TryReadFile(UserDir + perNamespace);
+        return user is { } u && (fs is not { } f || u < f)
+            ? new AppliedLimit($"user.{perNamespace}", u, fs is null ? null : $"fs.inotify.{global}")
+            : new AppliedLimit($"fs.inotify.{global}", fs, null);
     }
+
+    private const string UserDir = "/proc/sys/user/";
+
+    private static int? TryReadFile(string path)
+    {
+        try { return int.Parse(File.ReadAllText(path).Trim(), CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return null; }
+    }
+}
+
+/// <summary>
+/// A kernel limit as an error message names it: the sysctl (<c>fs.inotify.max_user_watches</c>, or the user
+/// namespace's <c>user.max_inotify_watches</c> when that one is lower), its value, and the global one it undercuts.
+/// </summary>
+internal readonly record struct AppliedLimit(string Sysctl, int? Value, string? Undercut)
+{
+    /// <summary>"fs.inotify.max_user_watches = 8192", or "user.max_inotify_watches = 2, this user namespace's limit, below fs.inotify.max_user_watches".</summary>
+    public override string ToString()
+    {
+        var value = Value?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
+        return Undercut is null ? $"{Sysctl} = {value}" : $"{Sysctl} = {value}, this user namespace's limit, below {Undercut}";
+    }
+
+    /// <summary>How to raise it: a sysctl here, or from outside for a user namespace's limit.</summary>
+    public string Fix(string property) => Undercut is null
+        ? $"raise it with `sysctl {Sysctl}=<n>` (InotifyLimits.{property})"
+        : $"raise it with `sysctl {Sysctl}=<n>` in the user namespace's parent (for a container: its runtime's settings); raising {Undercut} does not help";
 }

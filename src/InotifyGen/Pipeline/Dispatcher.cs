@@ -42,11 +42,17 @@ internal sealed class Dispatcher(ProcessEvent defaultHandler, ILogger logger, ob
     public void Deliver(Watch? watch, in InotifyEvent e)
     {
         if (watch is null)
+        {
             Invoke(DefaultHandler, in e);
-        else if (Settled?.Hold(watch, in e) == true)
             return;
-        else if (IsWanted(watch, in e))
-            Invoke(watch.Handler ?? DefaultHandler, in e);
+        }
+        if (Settled?.Hold(watch, in e) == true)
+            return;
+        ProcessEvent? delivered = null;
+        if (watch.Mask != EventMask.None && IsWanted(watch, in e))
+            Invoke(delivered = watch.Handler ?? DefaultHandler, in e);
+        if (watch.TransientFiles is { } files)
+            DeliverToFiles(files, delivered, in e);
     }
 
     /// <summary>Delivers the held IN_FILE_COMPLETEs whose files have settled.</summary>
@@ -62,6 +68,37 @@ internal sealed class Dispatcher(ProcessEvent defaultHandler, ILogger logger, ob
     }
 
     /// <summary>
+    /// The transient files on a directory's wd: each gets the events of its name that its mask asks for, and the
+    /// kernel's unasked ones (IN_IGNORED, IN_UNMOUNT); a handler already given the event does not get it again.
+    /// </summary>
+    private void DeliverToFiles(TransientFile[] files, ProcessEvent? delivered, in InotifyEvent e)
+    {
+        for (var i = 0; i < files.Length; i++)
+        {
+            if (!Wants(files[i], in e))
+                continue;
+            var handler = files[i].Handler ?? DefaultHandler;
+            if (ReferenceEquals(handler, delivered) || GotItBefore(files, i, handler, in e))
+                continue;
+            Invoke(handler, in e);
+        }
+    }
+
+    private bool GotItBefore(TransientFile[] files, int index, ProcessEvent handler, in InotifyEvent e)
+    {
+        for (var j = 0; j < index; j++)
+            if (ReferenceEquals(files[j].Handler ?? DefaultHandler, handler) && Wants(files[j], in e))
+                return true;
+        return false;
+    }
+
+    /// <summary>The events of the file's name that its mask asks for, and the directory watch's IN_IGNORED and IN_UNMOUNT.</summary>
+    private static bool Wants(TransientFile file, in InotifyEvent e) =>
+        e.NameBytes.IsEmpty
+            ? (e.Mask & (EventMask.Ignored | EventMask.Unmount)) != 0
+            : (e.Mask & file.Mask & EventMask.AllEvents) != 0 && e.NameBytes.SequenceEqual(file.Name);
+
+    /// <summary>
     /// Handlers receive the events their watch asked for, plus those the kernel sends unasked; the bits the tree
     /// bookkeeping adds to the kernel mask stay internal. A transient-file watch passes only its one name, and an
     /// exclude filter drops the entries it matches.
@@ -70,8 +107,6 @@ internal sealed class Dispatcher(ProcessEvent defaultHandler, ILogger logger, ob
     {
         var mask = e.Mask;
         if ((mask & (EventMask.Ignored | EventMask.Unmount | EventMask.QueueOverflow)) == 0 && (mask & watch.Mask & EventTable.UserEvents) == 0)
-            return false;
-        if (watch.NameFilter is { } only && (mask & EventMask.Ignored) == 0 && !e.NameBytes.SequenceEqual(only))
             return false;
         return watch.ExcludeFilter is not { } filter || e.NameBytes.IsEmpty || !filter.IsExcluded(e.PathName);
     }

@@ -51,6 +51,12 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
         var listed = adoption.WasListed(w, name);
         if ((mask & EventMask.IsDir) == 0)
         {
+            // A watched file moved inside the tree keeps its watch at the new path (as in pyinotify); its IN_MOVE_SELF follows.
+            if (source is not null && manager.WatchAt(source) is { IsDir: false } file)
+            {
+                manager.RenameTree(source, path);
+                file.ExpectMoveSelf = true;
+            }
             output.Emit(w, mask, cookie, name, nameText, source);
             completion.OnArrived(w, name, nameText, listed);
             return;

@@ -20,12 +20,16 @@ internal sealed class TreeTracker
     private readonly MovePairing _moves;
     private readonly OverflowRecovery _overflow;
     private readonly FileCompletion _completion;
+    private readonly IFileSystem _fs;
+    // Watches whose file system was unmounted: their IN_IGNORED follows.
+    private readonly HashSet<Watch> _unmounted = new();
 
     public TreeTracker(ILookAhead queue, Dispatcher dispatcher, WatchManager manager, IFileSystem fs, TimeProvider time, ILogger logger)
     {
         _queue = queue;
         _manager = manager;
         _logger = logger;
+        _fs = fs;
         _output = new TrackerOutput(dispatcher);
         _completion = new FileCompletion(queue, fs, _output, logger);
         _adoption = new DirectoryAdoption(queue, manager, fs, _output, _completion);
@@ -101,10 +105,22 @@ internal sealed class TreeTracker
     }
 
     private bool NeedsTracking(Watch watch, EventMask mask) =>
-        (mask & (EventMask.MovedFrom | EventMask.MovedTo | EventMask.MoveSelf | EventMask.Ignored)) != 0
+        (mask & (EventMask.MovedFrom | EventMask.MovedTo | EventMask.MoveSelf | EventMask.Ignored | EventMask.Unmount)) != 0
         || (watch.Tracked && (mask & (EventMask.Create | EventMask.Delete)) != 0)
         || watch.Silent
         || _completion.Intercepts(watch, mask);
+
+    /// <summary>
+    /// A file system mounted inside a tree was unmounted: the watches on it end, and the directory it covered, in the
+    /// file system above, is the tree's again. Watched (and listed) like a new directory, with the old watch's
+    /// settings, when the directory above it is still watched and not going with the same unmount.
+    /// </summary>
+    private void WatchMountPointAgain(Watch gone)
+    {
+        if (gone.Tracked && PathText.Parent(gone.Path) is { } parentPath && _manager.WatchAt(parentPath) is { Tracked: true } parent
+            && !_unmounted.Contains(parent) && _fs.IsDirectory(gone.Path, followLinks: false))
+            _adoption.WatchNew(gone, gone.Path);
+    }
 
     private void Track(Watch w, EventMask mask, uint cookie, ReadOnlySpan<byte> name)
     {
@@ -136,9 +152,15 @@ internal sealed class TreeTracker
             case EventMask.MoveSelf:
                 _moves.OnMoveSelf(w, mask);
                 break;
+            case EventMask.Unmount:
+                _unmounted.Add(w);
+                _output.Emit(w, mask, 0, name);
+                break;
             case EventMask.Ignored:
                 _output.Emit(w, mask, 0, name);
                 _manager.Forget(w);
+                if (_unmounted.Remove(w))
+                    WatchMountPointAgain(w);
                 break;
             default:
                 _output.Emit(w, mask, cookie, name);

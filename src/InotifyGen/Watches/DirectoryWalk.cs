@@ -2,7 +2,8 @@ namespace InotifyGen;
 
 /// <summary>
 /// The walk behind a recursive watch (AddWatch's and the CLI's): a directory and every directory below it, top-down,
-/// in sorted order, not following symbolic links.
+/// in sorted order, not following symbolic links inside the tree. A symbolic link given as the top is followed (as
+/// inotifywait, watchdog and FileSystemWatcher do), and the paths below it keep the link's name.
 /// </summary>
 /// <remarks>
 /// Reading a directory causes IN_OPEN, IN_ACCESS and IN_CLOSE_NOWRITE (with IN_ISDIR) on the directory's own watch,
@@ -26,17 +27,20 @@ internal static class DirectoryWalk
     /// Calls <paramref name="visit"/> for <paramref name="top"/> and every directory below it, parents before children
     /// (a path that is not a real directory is visited alone). <paramref name="visit"/> watches the directory and
     /// returns whether to walk below it. A sub-directory for which <paramref name="prune"/> is true is neither
-    /// listed, visited nor walked.
+    /// listed, visited nor walked. Without <paramref name="followTopLink"/>, a symbolic link given as the top is
+    /// visited alone.
     /// </summary>
-    public static void Run(IFileSystem fs, string top, Func<string, bool> visit, Func<string, bool>? prune = null)
+    public static void Run(IFileSystem fs, string top, Func<string, bool> visit, Func<string, bool>? prune = null, bool followTopLink = true)
     {
-        if (!fs.IsDirectory(top, followLinks: false))
+        var isLink = false;
+        if (!fs.IsDirectory(top, followLinks: false) && !(isLink = followTopLink && fs.IsDirectory(top, followLinks: true)))
         {
             visit(top);
             return;
         }
         var pending = new Stack<Listing>();
-        pending.Push(List(fs, top, prune));
+        // The link's own time never changes: a trailing slash makes the stamp the directory's it points to.
+        pending.Push(List(fs, top, prune, isLink ? top + "/" : top));
         while (pending.Count > 0)
         {
             var dir = pending.Pop();
@@ -46,7 +50,7 @@ internal static class DirectoryWalk
                 children.Add(List(fs, c, prune));
             if (!visit(dir.Path))
                 continue;
-            if (fs.Stamp(dir.Path) != dir.Stamp)
+            if (fs.Stamp(dir.StampPath) != dir.Stamp)
             {
                 // Changed since its listing: what appeared meanwhile may be a directory its watch will never report.
                 var known = new HashSet<string>(dir.Children, StringComparer.Ordinal);
@@ -60,7 +64,7 @@ internal static class DirectoryWalk
         }
     }
 
-    /// <summary>The walk over the real file system; see <see cref="Run(IFileSystem, string, Func{string, bool}, Func{string, bool}?)"/>.</summary>
+    /// <summary>The walk over the real file system; see <see cref="Run(IFileSystem, string, Func{string, bool}, Func{string, bool}?, bool)"/>.</summary>
     public static void Run(string top, Func<string, bool> visit, Func<string, bool>? prune = null) =>
         Run(LinuxFileSystem.Instance, top, visit, prune);
 
@@ -89,14 +93,15 @@ internal static class DirectoryWalk
     }
 
     /// <summary>A directory's sub-directories (sorted, not pruned ones), and its modification time from before reading them.</summary>
-    private readonly record struct Listing(string Path, long Stamp, string[] Children);
+    private readonly record struct Listing(string Path, long Stamp, string[] Children, string StampPath);
 
-    private static Listing List(IFileSystem fs, string path, Func<string, bool>? prune)
+    private static Listing List(IFileSystem fs, string path, Func<string, bool>? prune, string? stampPath = null)
     {
-        var stamp = fs.Stamp(path);
+        stampPath ??= path;
+        var stamp = fs.Stamp(stampPath);
         var children = SubDirectories(fs, path);
         if (prune is not null)
             children = Array.FindAll(children, c => !prune(c));
-        return new Listing(path, stamp, children);
+        return new Listing(path, stamp, children, stampPath);
     }
 }

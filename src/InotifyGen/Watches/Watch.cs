@@ -33,7 +33,7 @@ public sealed class Watch
     /// <summary>The watched path, absolute and normalised. Kept current when the item moves within a watched tree.</summary>
     public string Path { get; internal set; }
 
-    /// <summary>The events asked for.</summary>
+    /// <summary>The events asked for; <see cref="EventMask.None"/> on a directory only <see cref="WatchManager.WatchTransientFile"/> watches.</summary>
     public EventMask Mask { get; internal set; }
 
     /// <summary>The handler for this watch's events, or null to use the notifier's default handler.</summary>
@@ -63,10 +63,31 @@ public sealed class Watch
     /// <summary>A watch moved inside the tree whose IN_MOVE_SELF is still to come (its path is already the new one).</summary>
     internal bool ExpectMoveSelf { get; set; }
 
-    /// <summary>For WatchTransientFile: only events whose name is exactly these bytes are reported.</summary>
-    internal byte[]? NameFilter { get; set; }
+    /// <summary>
+    /// WatchTransientFile's watches on this directory, each for one name, on the same wd as the directory's own watch
+    /// (the kernel has one per inode). Replaced, never changed in place, so the dispatcher reads it without the lock.
+    /// </summary>
+    internal TransientFile[]? TransientFiles { get; set; }
+
+    /// <summary>What the transient files ask of the kernel.</summary>
+    internal EventMask TransientMask
+    {
+        get
+        {
+            var mask = EventMask.None;
+            foreach (var f in TransientFiles ?? [])
+                mask |= f.Mask;
+            return mask;
+        }
+    }
+
+    /// <summary>The tree's <see cref="WatchOptions.WatchFailed"/>, inherited by the watches autoAdd adds below.</summary>
+    internal Action<WatchResult>? WatchFailed { get; set; }
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"<Watch wd={Wd} path={Path} mask=0x{(uint)Mask:x} auto_add={(AutoAdd ? "True" : "False")} >";
 }
+
+/// <summary>One WatchTransientFile watch: events whose name is exactly <paramref name="Name"/> go to its handler.</summary>
+internal sealed record TransientFile(byte[] Name, EventMask Mask, ProcessEvent? Handler);

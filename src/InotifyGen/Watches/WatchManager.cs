@@ -69,12 +69,13 @@ public sealed class WatchManager : IDisposable
     /// <summary>
     /// Watches <paramref name="path"/> (pyinotify's <c>add_watch</c>). Returns path to wd for every path watched:
     /// positive on success, <see cref="WatchFailed"/> (-1) when the kernel refused, <see cref="WatchExcluded"/> (-2)
-    /// when excluded. Watching a path again keeps its wd and replaces its mask, handler, autoAdd and filter.
+    /// when excluded. Watching a path again keeps its wd and replaces its mask, handler, autoAdd and filter. A
+    /// shorthand for <see cref="AddWatch(string, WatchOptions)"/>, which answers with typed results.
     /// </summary>
     /// <param name="path">A file or directory; a shell glob when <paramref name="doGlob"/> is true.</param>
     /// <param name="mask">The events; <see cref="EventMask.None"/> means the events <paramref name="handler"/> (or the notifier's default handler) handles.</param>
     /// <param name="handler">The handler for this watch's events, instead of the notifier's default.</param>
-    /// <param name="recursive">Also watch every directory below (symbolic links are not followed).</param>
+    /// <param name="recursive">Also watch every directory below (symbolic links inside are not followed; one given as the path is).</param>
     /// <param name="autoAdd">Watch directories created (or moved) inside later on.</param>
     /// <param name="doGlob">Expand <c>* ? [...]</c> in the path.</param>
     /// <param name="quiet">Log failures and return -1 (true), or throw a <see cref="WatchManagerException"/> (false).</param>
@@ -88,46 +89,75 @@ public sealed class WatchManager : IDisposable
 
     /// <summary>Watches every path in <paramref name="paths"/>; see <see cref="AddWatch(string, EventMask, ProcessEvent?, bool, bool, bool, bool, ExcludeFilter?)"/>.</summary>
     public IReadOnlyDictionary<string, int> AddWatch(IEnumerable<string> paths, EventMask mask = EventMask.None, ProcessEvent? handler = null,
-        bool recursive = false, bool autoAdd = false, bool doGlob = false, bool quiet = true, ExcludeFilter? excludeFilter = null)
+        bool recursive = false, bool autoAdd = false, bool doGlob = false, bool quiet = true, ExcludeFilter? excludeFilter = null) =>
+        WatchManagerException.ToWds(AddWatch(paths, new WatchOptions
+        {
+            Mask = mask, Handler = handler, Recursive = recursive, AutoAdd = autoAdd, DoGlob = doGlob, Quiet = quiet, ExcludeFilter = excludeFilter,
+        }));
+
+    /// <summary>
+    /// Watches <paramref name="path"/> as <paramref name="options"/> say. Returns one <see cref="WatchResult"/> per
+    /// path handled (the top, then every directory of the walk, parents first): its wd, or why it is not watched.
+    /// Watching a path again keeps its wd and replaces its settings.
+    /// </summary>
+    /// <exception cref="WatchManagerException">With <see cref="WatchOptions.Quiet"/> false: a path could not be watched (<see cref="WatchManagerException.Results"/> holds the results so far).</exception>
+    /// <exception cref="ArgumentException">No mask was given and the handler handles no event.</exception>
+    public IReadOnlyList<WatchResult> AddWatch(string path, WatchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return AddWatch([path], options);
+    }
+
+    /// <summary>Watches every path in <paramref name="paths"/>; see <see cref="AddWatch(string, WatchOptions)"/>.</summary>
+    public IReadOnlyList<WatchResult> AddWatch(IEnumerable<string> paths, WatchOptions options)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
         ThrowIfClosed();
-        var events = ResolveMask(mask, handler);
-        var filter = excludeFilter ?? ExcludeFilter;
-        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        var events = ResolveMask(options.Mask, options.Handler);
+        var filter = options.ExcludeFilter ?? ExcludeFilter;
+        var tracked = options.Recursive || options.AutoAdd;
+        var results = new List<WatchResult>();
         // Below the top, the walk found directories: IN_ONLYDIR keeps that true, and saves a stat per watch.
         void AddOne(string p, bool walked)
         {
             if (filter is not null && filter.IsExcluded(p))
             {
-                result[p] = WatchExcluded;
+                results.Add(WatchResult.Excluded(p));
                 return;
             }
+            var kernelOnly = walked ? EventMask.OnlyDir : options.FollowSymlink ? EventMask.None : EventMask.DontFollow;
+            var isDir = walked ? true : FileSystem.IsDirectory(p, followLinks: options.FollowSymlink);
             try
             {
-                result[p] = Add(p, events, handler, autoAdd, filter, tracked: recursive || autoAdd, out _,
-                    walked ? EventMask.OnlyDir : EventMask.None, isDir: walked ? true : null).Wd;
+                results.Add(WatchResult.Watched(p, Add(p, events, options.Handler, options.AutoAdd, filter, tracked, out _, kernelOnly, isDir,
+                    options.WatchFailed).Wd));
+            }
+            catch (InotifyException e) when (walked && e.Errno is Libc.ENOENT or Libc.ENOTDIR)
+            {
+                results.Add(WatchResult.Gone(p, e)); // deleted or replaced since its listing: nothing to watch
             }
             catch (InotifyException e)
             {
-                result[p] = WatchFailed;
-                if (!quiet)
-                    throw new WatchManagerException(e, result, null);
+                results.Add(WatchResult.Failed(p, e));
+                if (!options.Quiet)
+                    throw new WatchManagerException(e, results, null);
                 Log.WatchFailed(Logger, e.Message);
             }
         }
         foreach (var given in paths)
         {
             var normal = NormalizePath(given);
-            foreach (var top in doGlob ? Glob.Expand(normal) : [normal])
+            foreach (var top in options.DoGlob ? Glob.Expand(normal) : [normal])
             {
-                if (recursive)
-                    DirectoryWalk.Run(FileSystem, top, p => { AddOne(p, walked: !ReferenceEquals(p, top)); return true; });
+                if (options.Recursive)
+                    DirectoryWalk.Run(FileSystem, top, p => { AddOne(p, walked: !ReferenceEquals(p, top)); return true; },
+                        followTopLink: options.FollowSymlink);
                 else
                     AddOne(top, walked: false);
             }
         }
-        return result;
+        return results;
     }
 
     /// <summary>
@@ -157,7 +187,7 @@ public sealed class WatchManager : IDisposable
                     var tracked = w.Tracked || newAutoAdd;
                     if (mask is not null || newAutoAdd != w.AutoAdd)
                     {
-                        var got = _kernel.Add(w.Path, KernelMask(newMask, newAutoAdd, tracked));
+                        var got = _kernel.Add(w.Path, KernelMask(newMask, newAutoAdd, tracked) | w.TransientMask);
                         if (got < 0)
                             throw InotifyErrors.ForWatch(-got, w.Path);
                         if (got != wd)
@@ -186,6 +216,9 @@ public sealed class WatchManager : IDisposable
     /// <summary>
     /// Removes watches (pyinotify's <c>rm_watch</c>); with <paramref name="recursive"/>, every watch below too.
     /// Returns wd to success. The kernel's IN_IGNORED for each still reaches the handler, then the watch is forgotten.
+    /// A watch the kernel has already dropped (its directory was deleted: its IN_IGNORED is queued, or, below a given
+    /// wd, was processed meanwhile) counts as removed, not as a failure. On a directory that <see cref="WatchTransientFile"/> also watches, only
+    /// AddWatch's part goes: the transient files are still followed on the same wd.
     /// </summary>
     public IReadOnlyDictionary<int, bool> RmWatch(int wd, bool recursive = false, bool quiet = true) => RmWatch([wd], recursive, quiet);
 
@@ -195,21 +228,13 @@ public sealed class WatchManager : IDisposable
         ArgumentNullException.ThrowIfNull(wds);
         ThrowIfClosed();
         var result = new Dictionary<int, bool>();
-        foreach (var wd in Expand(wds, recursive))
+        var given = recursive ? wds.ToHashSet() : null;
+        foreach (var wd in Expand(given ?? wds, recursive))
         {
             try
             {
                 lock (_gate)
-                {
-                    var w = LiveWatch(wd);
-                    var rc = _kernel.Remove(wd);
-                    if (rc < 0)
-                    {
-                        _table.Forget(w); // EINVAL: the kernel already dropped it; keeping it would leave it stale
-                        throw new InotifyException(-rc, w.Path, $"cannot remove watch {wd} on '{w.Path}': {Libc.Describe(-rc)}");
-                    }
-                    _table.End(w, WatchState.Removed);
-                }
+                    Remove(wd, below: given?.Contains(wd) == false);
                 result[wd] = true;
             }
             catch (InotifyException e)
@@ -221,6 +246,35 @@ public sealed class WatchManager : IDisposable
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// RmWatch of one wd, under the lock. <paramref name="below"/>: found under a given wd, live then; if it is gone
+    /// now, its IN_IGNORED came meanwhile (the kernel dropped it), which is no failure.
+    /// </summary>
+    private void Remove(int wd, bool below)
+    {
+        var w = below ? _table.Live(wd) : LiveWatch(wd);
+        if (w is null)
+            return;
+        if (w.TransientFiles is not null && w.Mask != EventMask.None)
+        {
+            // The transient files stay: the kernel keeps only their events, and the directory's own part goes.
+            _kernel.Add(w.Path, w.TransientMask);
+            w.Mask = EventMask.None;
+            w.Handler = null;
+            w.AutoAdd = false;
+            w.Tracked = false;
+            w.ExcludeFilter = null;
+            w.WatchFailed = null;
+            return;
+        }
+        var rc = _kernel.Remove(wd);
+        // EINVAL: the kernel dropped the watch itself (its directory is gone) and queued its IN_IGNORED, which still
+        // reaches the handler: the watch ends as if removed here.
+        if (rc < 0 && -rc != Libc.EINVAL)
+            throw new InotifyException(-rc, w.Path, $"cannot remove watch {wd} on '{w.Path}': {Libc.Describe(-rc)}");
+        _table.End(w, WatchState.Removed);
     }
 
     /// <summary>The wd watching <paramref name="path"/>, or null (pyinotify's <c>get_wd</c>, but a dictionary lookup).</summary>
@@ -288,6 +342,10 @@ public sealed class WatchManager : IDisposable
     /// Watches the directory of <paramref name="filename"/> for events on that one name (pyinotify's
     /// <c>watch_transient_file</c>), so a file that is created and deleted over and over, such as a pid file, is
     /// followed through every incarnation. IN_CREATE and IN_DELETE are always asked for. Returns the directory's wd.
+    /// It composes with the directory's other watches: a tree that holds the directory keeps its events there, and
+    /// several transient files of one directory share its wd, each with its own mask and handler. Watching the same
+    /// file again replaces its mask and handler. A handler gets each event once, even when several of these watches
+    /// want it.
     /// </summary>
     /// <param name="filename">The file; it need not exist yet, but its directory must.</param>
     /// <param name="mask">The events; <see cref="EventMask.None"/> means the events <paramref name="handler"/> handles.</param>
@@ -297,17 +355,32 @@ public sealed class WatchManager : IDisposable
         ArgumentNullException.ThrowIfNull(filename);
         ThrowIfClosed();
         var full = NormalizePath(filename);
-        var dir = System.IO.Path.GetDirectoryName(full);
+        var dir = PathText.Parent(full);
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
         if (dir is null)
             return result;
-        var events = ResolveMask(mask, handler) | EventMask.Create | EventMask.Delete;
+        var file = new TransientFile(FileNames.Encode(full[(dir.Length == 1 ? 1 : dir.Length + 1)..]),
+            ResolveMask(mask, handler) | EventMask.Create | EventMask.Delete, handler);
         try
         {
-            var w = Add(dir, events, handler, autoAdd: false, filter: null, tracked: false, out _);
             lock (_gate)
-                w.NameFilter = System.Text.Encoding.UTF8.GetBytes(System.IO.Path.GetFileName(full));
-            result[dir] = w.Wd;
+            {
+                ThrowIfClosed();
+                // IN_MASK_ADD: the kernel has one watch per inode, and the directory's other watches keep their events.
+                var wd = _kernel.Add(dir, file.Mask | EventMask.MaskAdd);
+                if (wd < 0)
+                    throw InotifyErrors.ForWatch(-wd, dir);
+                var w = _table.Live(wd);
+                if (w is null)
+                {
+                    w = new Watch(wd, dir, EventMask.None, null, autoAdd: false, excludeFilter: null, isDir: true);
+                    if (_table.Add(w) is { } stale)
+                        RemoveFromKernel([stale]);
+                    Log.WatchAdded(Logger, wd, dir);
+                }
+                w.TransientFiles = [.. (w.TransientFiles ?? []).Where(f => !f.Name.AsSpan().SequenceEqual(file.Name)), file];
+                result[dir] = wd;
+            }
         }
         catch (InotifyException e)
         {
@@ -319,26 +392,27 @@ public sealed class WatchManager : IDisposable
 
     /// <summary>Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.</summary>
     internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked, out bool created,
-        EventMask kernelOnly = EventMask.None, bool? isDir = null) =>
-        Add(path, mask, handler, autoAdd, filter, tracked, out created, out _, kernelOnly, isDir, deferMove: false);
+        EventMask kernelOnly = EventMask.None, bool? isDir = null, Action<WatchResult>? onFailed = null) =>
+        Add(path, mask, handler, autoAdd, filter, tracked, out created, out _, kernelOnly, isDir, deferMove: false, onFailed);
 
     /// <summary>
-    /// <see cref="Add(string, EventMask, ProcessEvent?, bool, ExcludeFilter?, bool, out bool, EventMask, bool?)"/>, also telling
+    /// <see cref="Add(string, EventMask, ProcessEvent?, bool, ExcludeFilter?, bool, out bool, EventMask, bool?, Action{WatchResult}?)"/>, also telling
     /// where the watch was when the kernel gave back the wd of a watch known at another path: the directory moved
     /// without our seeing it yet, and its sub-watches moved with it. With <paramref name="deferMove"/> the table is
     /// left as it is: the caller moves it once the queued events of that past have been read against the old paths.
     /// </summary>
     private Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked,
-        out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir, bool deferMove)
+        out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir, bool deferMove, Action<WatchResult>? onFailed)
     {
         movedFrom = null;
         lock (_gate)
         {
             ThrowIfClosed();
             // A tree stays tracked when one of its directories is watched again without recursive/autoAdd.
-            if (_table.At(path) is { Tracked: true })
+            var holder = _table.At(path);
+            if (holder is { Tracked: true })
                 tracked = true;
-            var wd = _kernel.Add(path, KernelMask(mask, autoAdd, tracked) | kernelOnly);
+            var wd = _kernel.Add(path, KernelMask(mask, autoAdd, tracked) | kernelOnly | (holder?.TransientMask ?? EventMask.None));
             if (wd < 0)
                 throw InotifyErrors.ForWatch(-wd, path);
             created = false;
@@ -357,9 +431,14 @@ public sealed class WatchManager : IDisposable
                 existing.AutoAdd = autoAdd;
                 existing.ExcludeFilter = filter;
                 existing.Tracked = tracked;
+                existing.WatchFailed = onFailed;
                 return existing;
             }
-            var w = new Watch(wd, path, mask, handler, autoAdd, filter, isDir ?? FileSystem.IsDirectory(path, followLinks: true)) { Tracked = tracked };
+            var w = new Watch(wd, path, mask, handler, autoAdd, filter, isDir ?? FileSystem.IsDirectory(path, followLinks: true))
+            {
+                Tracked = tracked,
+                WatchFailed = onFailed,
+            };
             if (_table.Add(w) is { } stale)
                 RemoveFromKernel([stale]);
             created = true;
@@ -370,7 +449,8 @@ public sealed class WatchManager : IDisposable
 
     /// <summary>
     /// Watches a directory found by the tree bookkeeping with the settings of <paramref name="like"/>. Returns null
-    /// when it is already gone or is no longer a directory (it raced with a delete or a move); logs other failures.
+    /// when it is already gone or is no longer a directory (it raced with a delete or a move); logs other failures
+    /// and tells the tree's <see cref="WatchOptions.WatchFailed"/>.
     /// <paramref name="movedFrom"/> is where an existing watch of the same directory is (see Add); with
     /// <paramref name="deferMove"/> it stays there until the caller moves it.
     /// </summary>
@@ -380,7 +460,8 @@ public sealed class WatchManager : IDisposable
         movedFrom = null;
         try
         {
-            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, out movedFrom, EventMask.OnlyDir, isDir: true, deferMove);
+            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, out movedFrom, EventMask.OnlyDir, isDir: true,
+                deferMove, like.WatchFailed);
         }
         catch (InotifyException e) when (e.Errno is Libc.ENOENT or Libc.ENOTDIR)
         {
@@ -388,7 +469,14 @@ public sealed class WatchManager : IDisposable
         }
         catch (InotifyException e)
         {
-            Log.WatchFailed(Logger, e.Message);
+            // The tree's own callback takes the failure to the user; without one, the log is all there is.
+            if (like.WatchFailed is { } report)
+            {
+                Log.WatchFailedReported(Logger, e.Message);
+                report(WatchResult.Failed(path, e));
+            }
+            else
+                Log.WatchFailed(Logger, e.Message);
             return null;
         }
         catch (ObjectDisposedException)

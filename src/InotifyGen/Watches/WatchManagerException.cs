@@ -6,16 +6,29 @@ namespace InotifyGen;
 /// </summary>
 public sealed class WatchManagerException : InotifyException
 {
-    internal WatchManagerException(InotifyException cause, IReadOnlyDictionary<string, int>? added, IReadOnlyDictionary<int, bool>? updated)
+    internal WatchManagerException(InotifyException cause, IReadOnlyList<WatchResult>? results, IReadOnlyDictionary<int, bool>? updated)
         : base(cause.Errno, cause.Path, cause.Message)
     {
-        Added = added;
+        Results = results is null ? null : [.. results];
+        Added = Results is null ? null : ToWds(Results);
         Updated = updated;
     }
 
     /// <summary>From AddWatch: path to wd for every path handled so far (-1 for the failed one), or null.</summary>
     public IReadOnlyDictionary<string, int>? Added { get; }
 
+    /// <summary>From AddWatch: the typed result of every path handled so far, the failed one last, or null.</summary>
+    public IReadOnlyList<WatchResult>? Results { get; }
+
     /// <summary>From UpdateWatch or RmWatch: wd to success for every wd handled so far, or null.</summary>
     public IReadOnlyDictionary<int, bool>? Updated { get; }
+
+    /// <summary>pyinotify's answer: path to wd, -1 failed, -2 excluded (a path handled twice keeps its last result).</summary>
+    internal static Dictionary<string, int> ToWds(IReadOnlyList<WatchResult> results)
+    {
+        var wds = new Dictionary<string, int>(results.Count, StringComparer.Ordinal);
+        foreach (var r in results)
+            wds[r.Path] = r.Wd;
+        return wds;
+    }
 }

@@ -24,6 +24,21 @@ public static class ChildProcess
         return psi;
     }
 
+    /// <summary>
+    /// The same program inside a new user namespace where this process is root (<c>unshare -U -r</c>), after
+    /// <paramref name="setup"/> (a shell line, e.g. lowering /proc/sys/user/max_inotify_watches for that namespace alone).
+    /// </summary>
+    public static ProcessStartInfo DotnetInUserNamespace(string assemblyName, IEnumerable<string> args, string setup)
+    {
+        var inner = Dotnet(assemblyName, args);
+        var psi = new ProcessStartInfo("unshare", ["-U", "-r", "sh", "-c", setup + " && exec \"$0\" \"$@\"", inner.FileName, .. inner.ArgumentList]);
+        foreach (var (k, v) in inner.Environment)
+            psi.Environment[k] = v;
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        return psi;
+    }
+
     /// <summary>Runs to completion (with a deadline) and returns the exit code and output.</summary>
     public static (int ExitCode, string Stdout, string Stderr) Run(ProcessStartInfo psi, TimeSpan? deadline = null)
     {
