@@ -30,8 +30,9 @@ internal static class DaemonMode
         int child;
         try
         {
-            // The same arguments: the child knows it is the daemon from DaemonProcess.IsDetachedChild.
-            child = DaemonProcess.Detach(args, o.StdoutFile, o.StderrFile);
+            // The same arguments, byte for byte (a path may not be UTF-8): the child knows it is the daemon from
+            // DaemonProcess.IsDetachedChild.
+            child = DaemonProcess.Detach(args.Select(FileNames.Encode), o.StdoutFile, o.StderrFile);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {

@@ -23,7 +23,7 @@ public static class DaemonProcess
     /// <summary>The environment variable (value "1") that marks the re-executed, detached child.</summary>
     public const string ChildVariable = "INOTIFYGEN_DAEMON_CHILD";
 
-    /// <summary>True in the process that <see cref="Detach"/> started.</summary>
+    /// <summary>True in the process that <see cref="Detach(IEnumerable{string}, string?, string?)"/> started.</summary>
     public static bool IsDetachedChild => Environment.GetEnvironmentVariable(ChildVariable) == "1";
 
     /// <summary>
@@ -35,20 +35,34 @@ public static class DaemonProcess
     /// <param name="stdout">The child's stdout file (appended to), or null for /dev/null.</param>
     /// <param name="stderr">The child's stderr file (appended to), or null for /dev/null.</param>
     /// <exception cref="IOException">posix_spawn failed.</exception>
-    public static unsafe int Detach(IEnumerable<string> arguments, string? stdout = null, string? stderr = null)
+    public static int Detach(IEnumerable<string> arguments, string? stdout = null, string? stderr = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        return Detach(arguments.Select(Encoding.UTF8.GetBytes), stdout, stderr);
+    }
+
+    /// <summary>
+    /// <see cref="Detach(IEnumerable{string}, string?, string?)"/> with each argument's exact bytes, for arguments that
+    /// are not valid UTF-8 (a path with such a name).
+    /// </summary>
+    /// <param name="arguments">The command-line arguments for the child, as the bytes execve passes.</param>
+    /// <param name="stdout">The child's stdout file (appended to), or null for /dev/null.</param>
+    /// <param name="stderr">The child's stderr file (appended to), or null for /dev/null.</param>
+    /// <exception cref="IOException">posix_spawn failed.</exception>
+    public static unsafe int Detach(IEnumerable<byte[]> arguments, string? stdout = null, string? stderr = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var exe = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this program is unknown; cannot re-execute it");
-        var argv = new List<string> { exe };
+        var argv = new List<byte[]> { Encoding.UTF8.GetBytes(exe) };
         // Run as `dotnet app.dll`: the program is the dll, which GetCommandLineArgs()[0] names.
         if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
-            argv.Add(Environment.GetCommandLineArgs()[0]);
+            argv.Add(Encoding.UTF8.GetBytes(Environment.GetCommandLineArgs()[0]));
         argv.AddRange(arguments);
-        var env = new List<string>();
+        var env = new List<byte[]>();
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
             if ((string)e.Key != ChildVariable)
-                env.Add($"{e.Key}={e.Value}");
-        env.Add(ChildVariable + "=1");
+                env.Add(Encoding.UTF8.GetBytes($"{e.Key}={e.Value}"));
+        env.Add(Encoding.UTF8.GetBytes(ChildVariable + "=1"));
 
         var attr = NativeMemory.AllocZeroed(1024);    // posix_spawnattr_t is 336 bytes in glibc; room to spare
         var actions = NativeMemory.AllocZeroed(1024); // posix_spawn_file_actions_t is 80 bytes
@@ -98,13 +112,13 @@ public static class DaemonProcess
         return false;
     }
 
-    private static unsafe nint* ToArray(List<string> items, List<nint> owned)
+    private static unsafe nint* ToArray(List<byte[]> items, List<nint> owned)
     {
         var array = (nint*)NativeMemory.AllocZeroed((nuint)(items.Count + 1), (nuint)sizeof(nint));
         owned.Add((nint)array);
         for (var i = 0; i < items.Count; i++)
         {
-            var bytes = Encoding.UTF8.GetBytes(items[i]);
+            var bytes = items[i];
             var s = (byte*)NativeMemory.Alloc((nuint)bytes.Length + 1);
             bytes.CopyTo(new Span<byte>(s, bytes.Length));
             s[bytes.Length] = 0;

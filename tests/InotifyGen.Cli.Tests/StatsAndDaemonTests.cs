@@ -77,6 +77,33 @@ public sealed partial class StatsAndDaemonTests
     }
 
     [Fact]
+    public void Daemon_AWatchedPathThatIsNotUtf8_ReachesTheDaemonByteForByte()
+    {
+        using var dir = new TempDir();
+        byte[] name = [(byte)'d', 0xFF];
+        ByteNames.MakeDirectory(dir.Path, name);
+        var pidFile = dir["inotifygen.pid"];
+        var outFile = dir["daemon.out"];
+        // The shell passes the path's bytes; the daemon is this program started again with the same arguments.
+        using var parent = CliProcess.StartProgram("/bin/sh", "-c",
+            $"exec {CliProcess.ShellQuote(CliProcess.CliPath)} --daemon --pid-file {CliProcess.ShellQuote(pidFile)} --stdout {CliProcess.ShellQuote(outFile)} " +
+            $"--stderr {CliProcess.ShellQuote(dir["daemon.err"])} -0 --format %w%f -e IN_CREATE \"$(printf '{dir.Path}/d\\377')\"");
+        parent.WaitForExit();
+        Assert.Equal(0, parent.ExitCode);
+        var pid = ReadPid(pidFile);
+        try
+        {
+            ByteNames.Create(dir.Path, [.. name, (byte)'/', (byte)'a']);
+            var expected = ByteNames.Concat(ByteNames.Utf8(dir.Path + "/"), name, ByteNames.Utf8("/a"), [0]);
+            Assert.Equal(expected, CliProcess.WaitForFile(outFile, b => b.Length >= expected.Length));
+        }
+        finally
+        {
+            Kill(pid, 9);
+        }
+    }
+
+    [Fact]
     public void Daemon_SecondInstance_IsRefusedUnlessForceKill()
     {
         using var dir = new TempDir();
