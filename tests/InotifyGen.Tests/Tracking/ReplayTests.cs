@@ -238,6 +238,33 @@ public class ReplayTests
         Assert.InRange(lost, 1, 1 + OverflowRecovery.MaxChained);
     }
 
+    [Fact]
+    public void Replay_ARescanWhoseEveryListingOverflowsAgain_DoesNotChainWithoutBound()
+    {
+        // Each time the tracker asks how much the kernel holds (the end of a rescan's window among them), the small
+        // queue has just been read and is flooded once more, as a busy tree can be while it is rescanned, for as long
+        // as the budget lasts: unbounded, each rescan's window would overflow again and ask for another.
+        using var tree = new SimulatedTree(new NotifierOptions { RescanOnOverflow = true });
+        tree.Build("/w/", "/w/a/", "/w/b/", "/w/c/");
+        tree.WatchTree("/w", EventMask.Create);
+        tree.Kernel.MaxQueuedEvents = 4;
+        var floods = 0;
+        tree.Kernel.BeforeCall = (call, _) =>
+        {
+            if (call != "fionread" || floods >= 60)
+                return;
+            for (var i = 0; i < 6; i++)
+                tree.Kernel.WriteFile($"/w/a/f{floods}-{i}");
+            floods++;
+        };
+        ReplayTests.Apply(tree.Kernel, ["mkdir /w/d", "mkdir /w/e", "mkdir /w/f", "mkdir /w/g", "mkdir /w/h"]);
+        tree.Drain();
+        var rescans = tree.Delivered.Count(l => l == "IN_Q_OVERFLOW /w synthetic lost");
+        Assert.True(floods < 60, $"the floods ran out ({floods}): the rescans did not stop by themselves");
+        Assert.InRange(rescans, 2, 1 + OverflowRecovery.MaxChained);
+        Assert.True(tree.Log.Lines.Any(l => l.Text.Contains("rescanning is suspended", StringComparison.Ordinal)), $"rescans {rescans}, floods {floods}, overflows {tree.Delivered.Count(l => l == "IN_Q_OVERFLOW ")}:\n" + string.Join("\n", tree.Delivered.Where(l => l.Contains("OVERFLOW") || l.Contains("ISDIR"))));
+    }
+
     internal static SimulatedTree Run(ReplayCase c)
     {
         var tree = new SimulatedTree(new NotifierOptions { RescanOnOverflow = c.Rescan, CompleteFiles = c.CompleteFiles });
