@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "The inotify event queue overflowed again during {Count} rescans in a row: rescanning is suspended until an overflow arrives after a calm stream. Raise fs.inotify.max_queued_events, or make the handlers faster.")]
     public static partial void RescanSuspended(ILogger logger, int count);
+
+    [LoggerMessage(9, LogLevel.Warning, "The fanotify event queue overflowed (fs.fanotify.max_queued_events): events were lost. Per-tree IN_Q_OVERFLOW: {PerTree}.")]
+    public static partial void FanotifyOverflowLost(ILogger logger, bool perTree);
+
+    [LoggerMessage(10, LogLevel.Warning, "The fanotify backend was asked for but cannot be used, so inotify is used: {Reason}")]
+    public static partial void FanotifyFallback(ILogger logger, string reason);
 }

@@ -15,7 +15,7 @@ public class Notifier : IDisposable
     private readonly TimeSpan? _timeout;
     private readonly EventQueue _queue;
     private readonly Dispatcher _dispatcher;
-    private readonly TreeTracker _tree;
+    private readonly IEventRouter _tree;
     private bool _processing;
     private int _processingThreadId;
     private int _stopRequested;
@@ -60,11 +60,11 @@ public class Notifier : IDisposable
             ExceptionPolicy = options.ExceptionPolicy,
             Coalesce = options.Coalesce,
         };
-        _tree = new TreeTracker(_queue, _dispatcher, watchManager, watchManager.FileSystem, watchManager.Time, Logger)
-        {
-            MoveWait = options.MoveWait,
-            RescanOnOverflow = options.RescanOnOverflow,
-        };
+        _tree = watchManager.Kernel is FanotifyInstance
+            ? new FanotifyRouter(watchManager, _dispatcher, Logger)
+            : new TreeTracker(_queue, _dispatcher, watchManager, watchManager.FileSystem, watchManager.Time, Logger);
+        _tree.MoveWait = options.MoveWait;
+        _tree.RescanOnOverflow = options.RescanOnOverflow;
         StopOnCtrlC = options.StopOnCtrlC;
     }
 
