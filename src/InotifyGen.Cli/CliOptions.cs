@@ -35,6 +35,8 @@ internal sealed record CliOptions
     public bool Print0 { get; init; }
     /// <summary>--rescan-on-overflow: <see cref="Notifier.RescanOnOverflow"/>.</summary>
     public bool RescanOnOverflow { get; init; }
+    /// <summary>--backend: the <see cref="WatchManager"/>'s <see cref="WatchBackend"/> (before any fallback).</summary>
+    public WatchBackend Backend { get; init; }
     public bool Once { get; init; }
     public double? TimeoutSeconds { get; init; }
     public IReadOnlyList<string> Excludes { get; init; } = [];

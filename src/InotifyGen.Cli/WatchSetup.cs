@@ -21,13 +21,15 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     {
         if (!o.Quiet)
             status.WriteLine(o.Recursive ? "Setting up watches.  Beware: since -r was given, this may take a while!" : "Setting up watches.");
+        // fanotify: one filesystem mark covers each tree, so there is no walk (and nothing to show progress for).
+        var walk = o.Recursive && wm.Backend == WatchBackend.Inotify;
         foreach (var given in o.Paths)
         {
-            if (o.Recursive && !(o.Glob && given.AsSpan().IndexOfAny("*?[") >= 0) && IsRealDirectory(given))
+            if (walk && !(o.Glob && given.AsSpan().IndexOfAny("*?[") >= 0) && IsRealDirectory(given))
                 AddTree(Path.GetFullPath(given));
             else
                 foreach (var top in AddTop(given))
-                    if (o.Recursive)
+                    if (walk)
                         AddTree(top, topIsWatched: true);
         }
         if (_watched == 0)
@@ -47,7 +49,8 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
         IReadOnlyDictionary<string, int> added;
         try
         {
-            added = wm.AddWatch(given, o.Mask, autoAdd: o.AutoAdd, doGlob: o.Glob, quiet: false, excludeFilter: _excludeFilter);
+            added = wm.AddWatch(given, o.Mask, recursive: o.Recursive && wm.Backend == WatchBackend.Fanotify, autoAdd: o.AutoAdd,
+                doGlob: o.Glob, quiet: false, excludeFilter: _excludeFilter);
         }
         catch (InotifyException e)
         {
