@@ -93,7 +93,7 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
     internal void Translate(ReadOnlySpan<byte> records)
     {
         for (var rest = records; Next(ref rest, out var mask, out var dir, out _, out var to, out var self);)
-            if ((mask & Libc.FAN_ONDIR) != 0 && self.Valid && (to.Valid ? to : dir) is { Valid: true } place)
+            if ((mask & Libc.FAN_ONDIR) != 0 && self.Valid && (to.Valid ? to : dir) is { Valid: true } place && !place.Name.SequenceEqual("."u8))
                 _paths.Hint(self.Fsid, self.Handle, place.Fsid, place.Handle, place.Name);
         for (var rest = records; Next(ref rest, out var mask, out var dir, out var from, out var to, out _);)
         {

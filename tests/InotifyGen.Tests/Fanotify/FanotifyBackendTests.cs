@@ -185,6 +185,32 @@ public class FanotifyBackendTests(FanotifyMounts mounts) : IClassFixture<Fanotif
         Assert.Equal(queue, events.Count(e => e.EventType == EventMask.Create));
     }
 
+    [Theory]
+    [InlineData("tmpfs")]
+    [InlineData("ext4")]
+    public void RemoveTree_EveryDeletionReportedWithItsPath_ThoughItsDirectoriesAreGoneWhenRead(string fileSystem)
+    {
+        var top = mounts.NewDirectory(fileSystem);
+        Directory.CreateDirectory(Path.Combine(top, "t/a/b"));
+        File.WriteAllText(Path.Combine(top, "t/a/b/f"), "x");
+        File.WriteAllText(Path.Combine(top, "t/a/g"), "x");
+        var events = new List<OwnedInotifyEvent>();
+        using var wm = new WatchManager(WatchBackend.Fanotify);
+        using var notifier = new Notifier(wm, new DelegateHandler(e => events.Add(e.ToOwned())), timeout: TimeSpan.FromSeconds(5));
+        wm.AddWatch(top, EventMask.Delete, recursive: true, quiet: false);
+        Directory.Delete(Path.Combine(top, "t"), recursive: true); // all of it before the first read
+
+        while (!events.Exists(e => e.Name == "t") && notifier.CheckEvents())
+        {
+            notifier.ReadEvents();
+            notifier.ProcessEvents();
+        }
+        var paths = events.Select(e => e.PathName).ToList();
+        Assert.Equal(new[] { "t", "t/a", "t/a/b", "t/a/b/f", "t/a/g" }.Select(p => Path.Combine(top, p)), paths.Order(StringComparer.Ordinal));
+        Assert.All(paths, p => Assert.True(paths.IndexOf(p) > paths.IndexOf(p + "/a") && paths.IndexOf(p) > paths.IndexOf(p + "/b"),
+            $"{p} deleted before its entries: {string.Join(", ", paths)}"));
+    }
+
     [Fact]
     public void FileSystemWithoutFileHandles_FallsBackToInotify_AndSaysWhy()
     {
