@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using InotifyGen.Interop;
 
 namespace InotifyGen;
@@ -28,12 +29,49 @@ internal sealed unsafe class FanotifyInstance : IKernelWatches
     private volatile FanotifyRoot[] _roots = [];
     private int _nextWd = 1;
 
+    /// <summary>A new group; throws when fanotify_init is refused.</summary>
     public FanotifyInstance()
+        : this(Init(out var errno) is var fd && fd >= 0 ? fd : throw new InotifyException(errno, null, RefusalText(errno, "fanotify_init", null)))
+    {
+    }
+
+    private FanotifyInstance(int fd) => _handle = new FileDescriptorHandle(fd);
+
+    /// <summary>
+    /// A new group that can watch each of <paramref name="paths"/>, or null and the reason it cannot (no
+    /// CAP_SYS_ADMIN for a filesystem mark, no CAP_DAC_READ_SEARCH for open_by_handle_at, a file system without
+    /// file handles). Each step is tried on the group itself, its probe mark removed again: a throwaway group
+    /// would cost an RCU grace period (about 12 ms here) to close.
+    /// </summary>
+    public static bool TryOpen(IEnumerable<string> paths, [NotNullWhen(true)] out FanotifyInstance? instance,
+        [NotNullWhen(false)] out string? reason)
+    {
+        instance = null;
+        var fd = Init(out var errno);
+        if (fd < 0)
+        {
+            reason = RefusalText(errno, "fanotify_init", null);
+            return false;
+        }
+        var group = new FanotifyInstance(fd);
+        foreach (var path in paths)
+        {
+            if ((reason = group.Probe(path)) is not null)
+            {
+                group.Dispose();
+                return false;
+            }
+        }
+        reason = null;
+        instance = group;
+        return true;
+    }
+
+    private static int Init(out int errno)
     {
         var fd = Libc.FanotifyInit(InitFlags | Libc.FAN_CLOEXEC | Libc.FAN_NONBLOCK, Libc.O_RDONLY | Libc.O_CLOEXEC);
-        if (fd < 0)
-            throw new InotifyException(InotifyErrors.LastErrno, null, RefusalText(InotifyErrors.LastErrno, "fanotify_init", null));
-        _handle = new FileDescriptorHandle(fd);
+        errno = fd < 0 ? InotifyErrors.LastErrno : 0;
+        return fd;
     }
 
     public int Fd => _handle.Fd;
@@ -43,42 +81,35 @@ internal sealed unsafe class FanotifyInstance : IKernelWatches
     /// <summary>The watched directories now; a new array whenever they change, so the reader needs no lock.</summary>
     public FanotifyRoot[] Roots => _roots;
 
-    /// <summary>
-    /// Why fanotify cannot watch <paramref name="path"/> here (no CAP_SYS_ADMIN for a filesystem mark, no
-    /// CAP_DAC_READ_SEARCH for open_by_handle_at, a file system without file handles), or null when it can.
-    /// It tries each step with a throwaway group, so nothing stays marked.
-    /// </summary>
-    public static string? Refusal(string path)
+    /// <summary>Why this group cannot watch <paramref name="path"/>, or null when it can; nothing stays marked.</summary>
+    private string? Probe(string path)
     {
-        var fd = Libc.FanotifyInit(InitFlags | Libc.FAN_CLOEXEC | Libc.FAN_NONBLOCK, Libc.O_RDONLY | Libc.O_CLOEXEC);
-        if (fd < 0)
-            return RefusalText(InotifyErrors.LastErrno, "fanotify_init", null);
+        const ulong probe = (ulong)EventMask.Create | Libc.FAN_ONDIR;
+        var fd = _handle.Fd;
+        if (Libc.FanotifyMark(fd, Libc.FAN_MARK_ADD | Libc.FAN_MARK_FILESYSTEM, probe, path) < 0)
+        {
+            var errno = InotifyErrors.LastErrno;
+            // A path that is not there is AddWatch's error to report, not a reason to leave fanotify.
+            return errno is Libc.ENOENT or Libc.EACCES or Libc.ENAMETOOLONG or Libc.ELOOP ? null : RefusalText(errno, "fanotify_mark", path);
+        }
+        Libc.FanotifyMark(fd, Libc.FAN_MARK_REMOVE | Libc.FAN_MARK_FILESYSTEM, probe, path);
+        var dir = Libc.Open(path, MountFdFlags);
+        if (dir < 0)
+            return RefusalText(InotifyErrors.LastErrno, "open", path);
         try
         {
-            if (Libc.FanotifyMark(fd, Libc.FAN_MARK_ADD | Libc.FAN_MARK_FILESYSTEM, (ulong)EventMask.Create | Libc.FAN_ONDIR, path) < 0)
-                return RefusalText(InotifyErrors.LastErrno, "fanotify_mark", path);
-            var dir = Libc.Open(path, MountFdFlags);
-            if (dir < 0)
-                return RefusalText(InotifyErrors.LastErrno, "open", path);
-            try
-            {
-                var handle = stackalloc byte[8 + Libc.MaxHandleSize];
-                if (!TryGetHandle(dir, handle, out var errno))
-                    return RefusalText(errno, "name_to_handle_at", path);
-                var opened = Libc.OpenByHandleAt(dir, handle, Libc.O_PATH | Libc.O_CLOEXEC);
-                if (opened < 0)
-                    return RefusalText(InotifyErrors.LastErrno, "open_by_handle_at", path);
-                Libc.Close(opened);
-                return null;
-            }
-            finally
-            {
-                Libc.Close(dir);
-            }
+            var handle = stackalloc byte[8 + Libc.MaxHandleSize];
+            if (!TryGetHandle(dir, handle, out var handleErrno))
+                return RefusalText(handleErrno, "name_to_handle_at", path);
+            var opened = Libc.OpenByHandleAt(dir, handle, Libc.O_PATH | Libc.O_CLOEXEC);
+            if (opened < 0)
+                return RefusalText(InotifyErrors.LastErrno, "open_by_handle_at", path);
+            Libc.Close(opened);
+            return null;
         }
         finally
         {
-            Libc.Close(fd);
+            Libc.Close(dir);
         }
     }
 

@@ -46,11 +46,9 @@ public sealed class WatchManager : IDisposable
             return new InotifyInstance();
         if (!Enum.IsDefined(backend))
             throw new ArgumentOutOfRangeException(nameof(backend), backend, "choose WatchBackend.Inotify or WatchBackend.Fanotify");
-        foreach (var path in paths?.ToList() is { Count: > 0 } given ? given : ["/"])
-            if ((reason = FanotifyInstance.Refusal(NormalizePath(path))) is not null)
-                break;
-        if (reason is null)
-            return new FanotifyInstance();
+        var probed = paths?.Select(NormalizePath).ToList() is { Count: > 0 } given ? given : ["/"];
+        if (FanotifyInstance.TryOpen(probed, out var fanotify, out reason))
+            return fanotify;
         Log.FanotifyFallback(logger ?? NullLogger.Instance, reason);
         return new InotifyInstance();
     }
