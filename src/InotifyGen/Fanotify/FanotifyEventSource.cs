@@ -160,6 +160,18 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
         foreach (var one in LifeOrder)
             if ((mask & one) != 0)
                 Emit(place.Wd, one | isDir, 0, place.Relative, self ? default : dir.Name, self);
+        if (self && place.Relative.Length == 0 && (mask & EventMask.DeleteSelf) != 0)
+            EndRoot(place.Wd); // the watched directory itself is gone: its watch ends, as inotify's does
+    }
+
+    /// <summary>Ends a root whose directory was deleted: IN_IGNORED right after its IN_DELETE_SELF.</summary>
+    private void EndRoot(int wd)
+    {
+        instance.Remove(wd);
+        instance.TakeIgnored(_ignored);
+        foreach (var ended in _ignored)
+            Emit(ended, EventMask.Ignored, 0, default, default);
+        _ignored.Clear();
     }
 
     /// <summary>Both ends of a move in one record: a pair with a fresh cookie, or one end alone (cookie 0) when the other is outside.</summary>

@@ -211,6 +211,24 @@ public class FanotifyBackendTests(FanotifyMounts mounts) : IClassFixture<Fanotif
             $"{p} deleted before its entries: {string.Join(", ", paths)}"));
     }
 
+    [Theory]
+    [InlineData("tmpfs")]
+    [InlineData("ext4")]
+    public void WatchedDirectoryDeleted_DeleteSelfThenIgnored_AndTheWatchIsForgotten(string fileSystem)
+    {
+        // The first watched directory of a file system holds the manager's fd for open_by_handle_at, which keeps
+        // its IN_DELETE_SELF back until the manager closes (docs/semantics.md section 10): delete a second one.
+        using var rec = Watch(fileSystem, out _, Tree | EventMask.DeleteSelf);
+        var top = mounts.NewDirectory(fileSystem);
+        var wd = rec.WatchManager.AddWatch(top, Tree | EventMask.DeleteSelf, recursive: true, quiet: false)[top];
+        Directory.Delete(top);
+
+        rec.WaitFor(e => e.EventType == EventMask.Ignored);
+        Assert.Equal([(EventMask.DeleteSelf | EventMask.IsDir, top, ""), (EventMask.Ignored, top, "")],
+            rec.Events.Where(e => e.Wd == wd && e.Name == "").Select(e => (e.Mask, e.Path, e.Name)));
+        Assert.Null(rec.WatchManager.GetWatch(wd));
+    }
+
     [Fact]
     public void FileSystemWithoutFileHandles_FallsBackToInotify_AndSaysWhy()
     {
