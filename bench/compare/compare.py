@@ -71,8 +71,10 @@ def build(with_cli):
 # ---------------------------------------------------------------- subjects
 
 class Subject:
-    def __init__(self, name, argv, external=False, events_per_cycle=3):
+    def __init__(self, name, argv, external=False, events_per_cycle=3, scenarios=None, uses_watches=True):
         self.name = name
+        self.scenarios = scenarios            # None: every scenario
+        self.uses_watches = uses_watches      # False: needs no inotify watch (fanotify)
         self.argv = argv                      # argv(root, recursive) -> list
         self.external = external              # inotifywait: measured from outside
         self.events_per_cycle = events_per_cycle
@@ -90,7 +92,14 @@ def subjects():
         # FileSystemWatcher cannot ask for IN_CLOSE_WRITE: the kernel generates 2 events per cycle for it.
         Subject(".NET FileSystemWatcher", lambda r, rec: ["dotnet", os.path.join(BIN, "fsw", "FswSubject.dll"), r, rec],
                 events_per_cycle=2),
-    ]
+    ] + fanotify_subjects()
+
+
+def fanotify_subjects():
+    """The fanotify backend (root only): one filesystem mark, no walk; measured in the set-up scenario."""
+    aot = os.path.join(BIN, "aot", "InotifyGenSubject")
+    return [Subject("InotifyGen fanotify, Native AOT", lambda r, rec: [aot, r, rec, "fanotify"],
+                    scenarios=("setup",), uses_watches=False)]
 
 
 class Lines:
@@ -199,6 +208,7 @@ class Running:
             self.ready_lines = self.event_lines = Lines(self.proc.stdout)
         self.t_ready = None
         self.cpu_ready = None
+        self.ready_fields = {}
         self.first_seen = False
 
     def wait_ready(self, timeout=900):
@@ -216,7 +226,8 @@ class Running:
                     return
             elif line.startswith(want):
                 self.t_ready = time.monotonic()
-                self.cpu_ready = int(fields(line)["cpu_ns"])
+                self.ready_fields = fields(line)
+                self.cpu_ready = int(self.ready_fields["cpu_ns"])
                 return
             elif line == "first":
                 self.first_seen = True
@@ -329,7 +340,7 @@ def throughput(subject, work, cycles, leaves, burst=0):
 
 
 def setup_time(subject, work, root, dirs):
-    need = dirs + 1000
+    need = dirs + 1000 if subject.uses_watches else 0
     for _ in range(60):
         free = int(open(MAX_USER_WATCHES_FILE).read()) - watches_in_use()
         if free >= need:
@@ -342,7 +353,9 @@ def setup_time(subject, work, root, dirs):
     t = r.t_ready - r.t_spawn
     watches = inotify_watches(r.proc.pid)
     done, ru, rss = r.stop()
-    return dict(setup_s=t, cpu_s=r.cpu_ready / 1e9, watches=watches, rss_kb=rss)
+    in_process = r.ready_fields.get("setup_ns")
+    return dict(setup_s=t, cpu_s=r.cpu_ready / 1e9, watches=watches, rss_kb=rss,
+                in_process_ms=None if in_process is None else int(in_process) / 1e6)
 
 
 def startup(subject, work):
@@ -514,6 +527,7 @@ def report(args, mode, results, subs):
                 s.name, fmt(t * 1000, ",.0f"), ratio(t, base), ratio(t, iw), fmt(cpu * 1000, ",.0f"), ratio(cpu, iw_cpu),
                 fmt(med(r.get("watches") for r in rs), ",.0f"), fmt(med(r.get("rss_kb") for r in rs) / 1024, ".1f")))
         p("")
+        p(fanotify_setup_table(rows, subs))
     rows = results.get("startup")
     if rows:
         base = med(r["first_s"] for r in rows[floor_name])
@@ -539,6 +553,16 @@ def report(args, mode, results, subs):
         p("")
     p(targets(results, subs, [e.split("=", 1)[0] for e in args.extra]))
     return "\n".join(out)
+
+
+def fanotify_setup_table(rows, subs):
+    """InotifyGen's own set-up (WatchManager + AddWatch, timed in-process) for each backend, spread over the rounds."""
+    out = ["| InotifyGen subject | in-process set-up (ms): median | min | max |", "|---|---:|---:|---:|"]
+    for s in subs:
+        vals = [r["in_process_ms"] for r in rows.get(s.name, []) if r.get("in_process_ms") is not None]
+        if vals:
+            out.append("| %s | %s | %s | %s |" % (s.name, fmt(med(vals), ",.3f"), fmt(min(vals), ",.3f"), fmt(max(vals), ",.3f")))
+    return "\n".join(out) + "\n" if len(out) > 2 else ""
 
 
 def targets(results, subs, extras=()):
@@ -651,6 +675,8 @@ def main():
                 if rnd >= (mode["startup_rounds"] if key == "startup" else mode["rounds"]):
                     continue
                 for s in order:
+                    if s.scenarios is not None and key not in s.scenarios:
+                        continue
                     print("round %d, %s: %s" % (rnd + 1, key, s.name), file=sys.stderr)
                     if key == "flat":
                         r = throughput(s, work, mode["cycles"], 0)

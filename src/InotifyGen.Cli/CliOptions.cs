@@ -37,6 +37,8 @@ internal sealed record CliOptions
     public bool RescanOnOverflow { get; init; }
     /// <summary>Not --pyinotify-stream: <see cref="Notifier.CompleteFiles"/>.</summary>
     public bool CompleteFiles { get; init; } = true;
+    /// <summary>--backend: the <see cref="WatchManager"/>'s <see cref="WatchBackend"/> (before any fallback).</summary>
+    public WatchBackend Backend { get; init; }
     public bool Once { get; init; }
     public double? TimeoutSeconds { get; init; }
     public IReadOnlyList<string> Excludes { get; init; } = [];

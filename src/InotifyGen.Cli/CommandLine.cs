@@ -71,6 +71,12 @@ internal sealed class CommandLine
         "When the kernel queue overflows, walk the -r/-a trees again: watch what is new, drop what is gone, and report an IN_Q_OVERFLOW per tree (flagged events_lost in --json)");
     private readonly Option<bool> _pyinotifyStream = Flag("--pyinotify-stream", null,
         "Report exactly what pyinotify reports: no synthesised IN_CLOSE_WRITE for a file that a new directory's listing finds already closed (by default each file that appears in a -r/-a tree is closed once)");
+    private readonly Option<string> _backend = new("--backend")
+    {
+        Description = "Watch through inotify (the default: a watch per directory) or fanotify (root only: one filesystem mark for a whole tree, no walk; " +
+            "falls back to inotify, saying why, where refused)",
+        HelpName = "inotify|fanotify",
+    };
     private readonly Option<bool> _quiet = Flag("--quiet", "-q", "Print only events: no set-up progress and no \"Watches established.\"");
 
     // Daemon options.
@@ -116,7 +122,7 @@ internal sealed class CommandLine
                      _verbose, _recursive, _autoAdd, _glob, _events, _stats, _version, _rawFormat, _command,
                      _json, _csv, _format, _timefmt, _print0,
                      _monitor, _once, _timeout, _exclude, _excludei, _include, _includei, _fromFile, _outFile, _quiet,
-                     _rescan, _pyinotifyStream,
+                     _rescan, _pyinotifyStream, _backend,
                      _daemon, _pidFile, _forceKill, _stdout, _stderr,
                  })
             Root.Options.Add(option);
@@ -184,6 +190,12 @@ internal sealed class CommandLine
             throw new UsageException("--rescan-on-overflow rescans -r and -a trees; add -r (or -a), or drop --rescan-on-overflow");
 
         var format = r.GetValue(_format);
+        var backend = r.GetValue(_backend) switch
+        {
+            null or "inotify" => WatchBackend.Inotify,
+            "fanotify" => WatchBackend.Fanotify,
+            var other => throw new UsageException($"--backend: no backend '{other}'; choose inotify or fanotify"),
+        };
         return new CliOptions
         {
             Paths = paths,
@@ -204,6 +216,7 @@ internal sealed class CommandLine
             Print0 = r.GetValue(_print0),
             RescanOnOverflow = r.GetValue(_rescan),
             CompleteFiles = !r.GetValue(_pyinotifyStream),
+            Backend = backend,
             Once = r.GetValue(_once),
             TimeoutSeconds = ParseTimeout(r.GetValue(_timeout)),
             Excludes = r.GetValue(_exclude) ?? [],

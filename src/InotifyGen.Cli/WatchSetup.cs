@@ -30,13 +30,15 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     {
         if (!o.Quiet)
             status.WriteLine(o.Recursive ? "Setting up watches.  Beware: since -r was given, this may take a while!" : "Setting up watches.");
+        // fanotify: one filesystem mark covers each tree, so there is no walk (and nothing to show progress for).
+        var walk = o.Recursive && wm.Backend == WatchBackend.Inotify;
         foreach (var given in o.Paths)
         {
-            if (o.Recursive && !(o.Glob && given.AsSpan().IndexOfAny("*?[") >= 0) && IsDirectory(given))
+            if (walk && !(o.Glob && given.AsSpan().IndexOfAny("*?[") >= 0) && IsDirectory(given))
                 AddTree(Path.GetFullPath(given));
             else
                 foreach (var top in AddTop(given))
-                    if (o.Recursive)
+                    if (walk)
                         AddTree(top, topIsWatched: true);
         }
         if (_watched == 0)
@@ -57,6 +59,7 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
         try
         {
             _watch.DoGlob = o.Glob;
+            _watch.Recursive = o.Recursive && wm.Backend == WatchBackend.Fanotify; // one mark for the tree: no walk
             added = wm.AddWatch(given, _watch);
         }
         catch (InotifyException e)

@@ -65,7 +65,7 @@ internal sealed class Watcher
         WatchManager wm;
         try
         {
-            wm = new WatchManager(logger: logger);
+            wm = new WatchManager(_o.Backend, _o.Glob ? null : _o.Paths, logger: logger);
         }
         catch (InotifyException e)
         {

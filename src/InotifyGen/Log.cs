@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Debug, "{Message} (reported to the tree's WatchFailed callback)")]
     public static partial void WatchFailedReported(ILogger logger, string message);
+
+    [LoggerMessage(11, LogLevel.Warning, "The fanotify event queue overflowed (fs.fanotify.max_queued_events): events were lost. Per-tree IN_Q_OVERFLOW: {PerTree}.")]
+    public static partial void FanotifyOverflowLost(ILogger logger, bool perTree);
+
+    [LoggerMessage(12, LogLevel.Warning, "The fanotify backend was asked for but cannot be used, so inotify is used: {Reason}")]
+    public static partial void FanotifyFallback(ILogger logger, string reason);
 }

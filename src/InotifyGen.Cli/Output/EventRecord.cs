@@ -20,7 +20,7 @@ internal readonly ref struct EventRecord
 
     public ReadOnlySpan<byte> Name => Event.NameBytes;
 
-    /// <summary>The watch's path (empty for IN_Q_OVERFLOW).</summary>
+    /// <summary>The event's directory, <see cref="InotifyEvent.Path"/> (empty for IN_Q_OVERFLOW).</summary>
     public ReadOnlySpan<byte> Path { get; }
 
     /// <summary>On a paired IN_MOVED_TO, the full path the entry moved from.</summary>
@@ -53,7 +53,7 @@ internal sealed class EventPaths
 
     public EventRecord Record(in InotifyEvent e)
     {
-        var path = PathOf(e.Watch);
+        var path = PathOf(e.Watch, e.Path);
         if (e.SrcPathName is not { } src)
             return new EventRecord(e, path, default, hasSrc: false);
         _source.Clear();
@@ -61,11 +61,11 @@ internal sealed class EventPaths
         return new EventRecord(e, path, _source.Written, hasSrc: true);
     }
 
-    private ReadOnlySpan<byte> PathOf(Watch? w)
+    /// <summary>The event's directory: the watch's path, or with fanotify the directory below it.</summary>
+    private ReadOnlySpan<byte> PathOf(Watch? w, string path)
     {
         if (w is null)
             return default;
-        var path = w.Path;
         if (!ReferenceEquals(w, _watch) || !ReferenceEquals(path, _path))
         {
             _watch = w;

@@ -9,11 +9,13 @@ public readonly ref struct InotifyEvent
 {
     private readonly Watch? _watch;
     private readonly string? _name;
+    private readonly string? _path;
     private readonly EventFlags _flags;
 
     internal InotifyEvent(int wd, EventMask mask, uint cookie, ReadOnlySpan<byte> nameBytes, Watch? watch,
-        string? srcPathName = null, string? name = null, EventFlags flags = EventFlags.None)
+        string? srcPathName = null, string? name = null, EventFlags flags = EventFlags.None, string? path = null)
     {
+        _path = path;
         Wd = wd;
         Mask = mask;
         Cookie = cookie;
@@ -53,8 +55,11 @@ public readonly ref struct InotifyEvent
     /// </summary>
     public string Name => _name ?? FileNames.Decode(NameBytes);
 
-    /// <summary>The path of the watch the event came through (<c>""</c> for IN_Q_OVERFLOW).</summary>
-    public string Path => _watch?.Path ?? "";
+    /// <summary>
+    /// The directory of the event: the path of the watch it came through (<c>""</c> for IN_Q_OVERFLOW), or with the
+    /// fanotify backend the directory below the watched path where it happened.
+    /// </summary>
+    public string Path => _path ?? _watch?.Path ?? "";
 
     /// <summary><see cref="Path"/> joined with <see cref="Name"/>, or <see cref="Path"/> when there is no name.</summary>
     public string PathName => PathText.Join(Path, Name);

@@ -27,7 +27,7 @@ internal static unsafe partial class Libc
     public const int StatxSize = 256;
 
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true)]
-    private static partial int Statx(int dirfd, byte* path, int flags, uint mask, byte* buffer);
+    public static partial int Statx(int dirfd, byte* path, int flags, uint mask, byte* buffer);
 
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

@@ -15,7 +15,7 @@ public class Notifier : IDisposable
     private readonly TimeSpan? _timeout;
     private readonly EventQueue _queue;
     private readonly Dispatcher _dispatcher;
-    private readonly TreeTracker _tree;
+    private readonly IEventRouter _tree;
     private bool _processing;
     private int _processingThreadId;
     private int _stopRequested;
@@ -62,12 +62,12 @@ public class Notifier : IDisposable
             Settled = options.SettleCompleteFiles > TimeSpan.Zero
                 ? new SettledFiles(options.SettleCompleteFiles, watchManager.Time, watchManager.FileSystem) : null,
         };
-        _tree = new TreeTracker(_queue, _dispatcher, watchManager, watchManager.FileSystem, watchManager.Time, Logger)
-        {
-            MoveWait = options.MoveWait,
-            RescanOnOverflow = options.RescanOnOverflow,
-            CompleteFiles = options.CompleteFiles,
-        };
+        _tree = watchManager.Kernel is FanotifyInstance
+            ? new FanotifyRouter(watchManager, _dispatcher, Logger)
+            : new TreeTracker(_queue, _dispatcher, watchManager, watchManager.FileSystem, watchManager.Time, Logger);
+        _tree.MoveWait = options.MoveWait;
+        _tree.RescanOnOverflow = options.RescanOnOverflow;
+        _tree.CompleteFiles = options.CompleteFiles;
         StopOnCtrlC = options.StopOnCtrlC;
     }
 

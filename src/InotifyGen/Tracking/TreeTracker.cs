@@ -10,7 +10,7 @@ namespace InotifyGen;
 /// <see cref="OverflowRecovery"/>; it reads the kernel only through <see cref="ILookAhead"/>, the file system
 /// through <see cref="IFileSystem"/> and the clock through <see cref="TimeProvider"/>.
 /// </summary>
-internal sealed class TreeTracker
+internal sealed class TreeTracker : IEventRouter
 {
     private readonly ILookAhead _queue;
     private readonly WatchManager _manager;

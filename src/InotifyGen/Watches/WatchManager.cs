@@ -26,6 +26,39 @@ public sealed class WatchManager : IDisposable
     {
     }
 
+    /// <summary>
+    /// Creates a watch manager on <paramref name="backend"/>. With <see cref="WatchBackend.Fanotify"/>, fanotify is
+    /// tried on each of <paramref name="paths"/> (or on "/" when none is given): where it is refused, the manager
+    /// uses inotify instead, logs a warning and tells why in <see cref="FallbackReason"/>.
+    /// </summary>
+    /// <param name="backend">The kernel interface to watch through.</param>
+    /// <param name="paths">The paths that will be watched, to check fanotify on before choosing it.</param>
+    /// <param name="excludeFilter">Applies to every AddWatch that gives none.</param>
+    /// <param name="logger">Where watch errors and the fallback are logged.</param>
+    public WatchManager(WatchBackend backend, IEnumerable<string>? paths = null, ExcludeFilter? excludeFilter = null, ILogger? logger = null)
+        : this(OpenBackend(backend, paths, logger, out var reason), LinuxFileSystem.Instance, TimeProvider.System, excludeFilter, logger) =>
+        FallbackReason = reason;
+
+    private static IKernelWatches OpenBackend(WatchBackend backend, IEnumerable<string>? paths, ILogger? logger, out string? reason)
+    {
+        reason = null;
+        if (backend == WatchBackend.Inotify)
+            return new InotifyInstance();
+        if (!Enum.IsDefined(backend))
+            throw new ArgumentOutOfRangeException(nameof(backend), backend, "choose WatchBackend.Inotify or WatchBackend.Fanotify");
+        var probed = paths?.Select(NormalizePath).ToList() is { Count: > 0 } given ? given : ["/"];
+        if (FanotifyInstance.TryOpen(probed, out var fanotify, out reason))
+            return fanotify;
+        Log.FanotifyFallback(logger ?? NullLogger.Instance, reason);
+        return new InotifyInstance();
+    }
+
+    /// <summary>The kernel interface this manager watches through (inotify after a fallback).</summary>
+    public WatchBackend Backend => _kernel is FanotifyInstance ? WatchBackend.Fanotify : WatchBackend.Inotify;
+
+    /// <summary>Why fanotify was asked for and inotify is used instead; null when there was no fallback.</summary>
+    public string? FallbackReason { get; }
+
     /// <summary>A watch manager over any kernel, file system and clock: the tests' simulated ones, or the real ones.</summary>
     internal WatchManager(IKernelWatches kernel, IFileSystem fileSystem, TimeProvider time, ExcludeFilter? excludeFilter = null, ILogger? logger = null)
     {
@@ -150,7 +183,9 @@ public sealed class WatchManager : IDisposable
             var normal = NormalizePath(given);
             foreach (var top in options.DoGlob ? Glob.Expand(normal) : [normal])
             {
-                if (options.Recursive)
+                if (options.Recursive && _kernel is FanotifyInstance)
+                    AddOne(top, walked: false); // one filesystem mark already covers every directory below
+                else if (options.Recursive)
                     DirectoryWalk.Run(FileSystem, top, p => { AddOne(p, walked: !ReferenceEquals(p, top)); return true; },
                         followTopLink: options.FollowSymlink);
                 else

@@ -10,9 +10,9 @@ public sealed class EventRecorder : IDisposable
 
     private readonly List<OwnedInotifyEvent> _events = new();
 
-    public EventRecorder(ProcessEvent? next = null, ExcludeFilter? excludeFilter = null)
+    public EventRecorder(ProcessEvent? next = null, ExcludeFilter? excludeFilter = null, WatchBackend backend = WatchBackend.Inotify)
     {
-        WatchManager = new WatchManager(excludeFilter);
+        WatchManager = new WatchManager(backend, excludeFilter: excludeFilter);
         Handler = new DelegateHandler(Record, next);
         Notifier = new ThreadedNotifier(WatchManager, Handler);
         Notifier.Start();

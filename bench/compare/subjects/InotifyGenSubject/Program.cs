@@ -1,6 +1,6 @@
 // The InotifyGen subject of bench/compare. Protocol (see bench/compare/compare.py):
-//   InotifyGenSubject ROOT RECURSIVE(0|1)
-//   stdout: "ready cpu_ns=N" once the watches exist, "first" on the first event,
+//   InotifyGenSubject ROOT RECURSIVE(0|1) [inotify|fanotify]
+//   stdout: "ready cpu_ns=N setup_ns=N" once the watches exist (setup_ns: the WatchManager and AddWatch, in-process), "first" on the first event,
 //           "done events=N overflows=N cpu_ns=N alloc=BYTES" after SIGTERM/SIGINT.
 using System.Runtime.InteropServices;
 using InotifyGen;
@@ -13,13 +13,20 @@ if (args.Length < 2)
 }
 
 var handler = new NoOpHandler();
-using var wm = new WatchManager();
+var started = System.Diagnostics.Stopwatch.GetTimestamp();
+using var wm = args.Length > 2 && args[2] == "fanotify" ? new WatchManager(WatchBackend.Fanotify, [args[0]]) : new WatchManager();
+if (wm.FallbackReason is { } why)
+{
+    Console.Error.WriteLine(why);
+    return 1;
+}
 // No mask: AddWatch asks the kernel for exactly the events the generated handler handles.
 var added = wm.AddWatch(args[0], handler: handler, recursive: args[1] == "1", quiet: false);
+var setupNs = (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalNanoseconds;
 var notifier = new Notifier(wm, handler);
 using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; notifier.Stop(); });
 var stdout = Console.Out;
-stdout.WriteLine($"ready cpu_ns={Rusage.CpuNanoseconds()} watches={added.Count}");
+stdout.WriteLine($"ready cpu_ns={Rusage.CpuNanoseconds()} watches={added.Count} setup_ns={setupNs}");
 stdout.Flush();
 var allocBefore = GC.GetAllocatedBytesForCurrentThread();
 notifier.Loop();
