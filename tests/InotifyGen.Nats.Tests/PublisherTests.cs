@@ -82,9 +82,10 @@ public sealed class PublisherTests
         SpinWait.SpinUntil(() => Interlocked.Read(ref lost) >= 20 - 6, Collector.Deadline);
         notifier.Stop();
         Assert.True(Interlocked.Read(ref lost) >= 14, $"lost {lost}");
-        Assert.InRange(accepted, 5, 6); // the buffer, and the one message being sent
+        Assert.InRange(accepted, 5, 6); // the buffer, and at most the one message being sent
+        Assert.Equal(accepted, publisher.Buffered);
         listener.RecordObservableInstruments();
-        Assert.Equal(accepted, Interlocked.Read(ref buffered));
+        Assert.True(Interlocked.Read(ref buffered) >= accepted, $"buffered {buffered}"); // summed over every publisher (tests run in parallel)
 
         server.Start();
         await using var worker = new Collector(server.Url);

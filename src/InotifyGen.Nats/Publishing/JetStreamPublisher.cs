@@ -336,9 +336,9 @@ public sealed partial class JetStreamPublisher : IAsyncDisposable
         {
             _state.Save(file);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogSaveFailed(_logger, file, e.Message);
+            LogSaveFailed(_logger, file, e.Message); // the publishing goes on; the next save tries again
         }
         _sinceSave.Restart();
     }

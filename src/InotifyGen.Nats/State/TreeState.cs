@@ -196,11 +196,19 @@ internal sealed class TreeState
             Dirty = false;
         }
         var temporary = file + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, file, overwrite: true);
         }
-        File.Move(temporary, file, overwrite: true);
+        catch
+        {
+            Dirty = true; // not saved: the next save writes it
+            throw;
+        }
     }
 }
