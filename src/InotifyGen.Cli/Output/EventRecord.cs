@@ -11,6 +11,7 @@ internal readonly ref struct EventRecord
     public EventRecord(in InotifyEvent e, ReadOnlySpan<byte> path, ReadOnlySpan<byte> srcPathName, bool hasSrc)
         : this(e.Wd, e.Mask, e.Cookie, e.Flags, e.NameBytes, path, e.Watch is not null, e.Watch?.IsDir ?? e.IsDir)
     {
+        IsDir = e.IsDir; // also true for the self events of a watched directory, whose mask has no IN_ISDIR
         SrcPathName = srcPathName;
         HasSrcPathName = hasSrc;
     }
@@ -27,6 +28,7 @@ internal readonly ref struct EventRecord
         Path = path;
         HasWatch = hasWatch;
         WatchIsDir = watchIsDir;
+        IsDir = (mask & EventMask.IsDir) != 0;
     }
 
     public int Wd { get; }
@@ -37,7 +39,8 @@ internal readonly ref struct EventRecord
 
     public EventFlags Flags { get; }
 
-    public bool IsDir => (Mask & EventMask.IsDir) != 0;
+    /// <summary><see cref="InotifyEvent.IsDir"/>: whether the event is about a directory.</summary>
+    public bool IsDir { get; }
 
     /// <summary>The kernel's bytes of the name (<see cref="InotifyEvent.NameBytes"/>).</summary>
     public ReadOnlySpan<byte> Name { get; }
