@@ -252,13 +252,19 @@ public sealed partial class JetStreamPublisher : IAsyncDisposable
         var results = new Task<bool>[batch.Count];
         for (var attempt = 0; pending.Count > 0; attempt++)
         {
-            for (var i = 0; i < pending.Count; i++)
+            // One deadline for the whole round: a timer per message would cost more than the message.
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
-                if (attempt == 0)
-                    NatsMetrics.Published();
-                results[i] = SendOneAsync(pending[i], ct);
+                timeout.CancelAfter(_options.AckTimeout);
+                for (var i = 0; i < pending.Count; i++)
+                {
+                    if (attempt == 0)
+                        NatsMetrics.Published();
+                    results[i] = SendOneAsync(pending[i], timeout.Token, ct);
+                }
+                for (var i = 0; i < pending.Count; i++)
+                    await results[i].ConfigureAwait(false); // never throws: a failure is false
             }
-            await Task.WhenAll(results.AsSpan(0, pending.Count)).ConfigureAwait(false);
             var failed = new List<PendingMessage>();
             for (var i = 0; i < pending.Count; i++)
                 if (!results[i].Result)
@@ -274,15 +280,14 @@ public sealed partial class JetStreamPublisher : IAsyncDisposable
         }
     }
 
-    private async Task<bool> SendOneAsync(PendingMessage m, CancellationToken ct)
+    /// <summary>True when acknowledged before <paramref name="deadline"/>; false on any failure (sent again later).</summary>
+    private async Task<bool> SendOneAsync(PendingMessage m, CancellationToken deadline, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.AckTimeout);
         try
         {
             var headers = new NatsHeaders { [HostHeader] = _options.Host };
             var ack = await _js!.PublishAsync(m.Subject, m.Body, NatsRawSerializer<byte[]>.Default,
-                new NatsJSPubOpts { MsgId = m.Id, RetryAttempts = 1 }, headers, timeout.Token).ConfigureAwait(false);
+                new NatsJSPubOpts { MsgId = m.Id, RetryAttempts = 1 }, headers, deadline).ConfigureAwait(false);
             if (!ack.Duplicate) // a duplicate is stored already: as good as an acknowledgement (EnsureSuccess would throw)
                 ack.EnsureSuccess();
             return true;
