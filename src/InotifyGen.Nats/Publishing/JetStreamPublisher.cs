@@ -91,7 +91,7 @@ public sealed partial class JetStreamPublisher : IAsyncDisposable
     /// <summary>
     /// Publishes what changed below <paramref name="roots"/> since the state was saved, as synthetic events (IN_CREATE,
     /// IN_CLOSE_WRITE, IN_DELETE; only those in <paramref name="mask"/>), and tells <c>{watch}</c> the roots. Call it
-    /// once the watches are up, so nothing falls between the two. With no state file yet, the tree as it is now becomes
+    /// after <see cref="StartAsync"/> and once the watches are up, so nothing falls between the two. With no state file yet, the tree as it is now becomes
     /// the state and nothing is published. Returns how many events were published.
     /// </summary>
     /// <param name="roots">The watched paths.</param>
@@ -111,6 +111,8 @@ public sealed partial class JetStreamPublisher : IAsyncDisposable
     public int CatchUp(IEnumerable<(string Path, bool Recursive)> roots, EventMask mask = EventMask.AllEvents, WatchManager? watchManager = null)
     {
         ArgumentNullException.ThrowIfNull(roots);
+        if (_pump is null)
+            throw new InvalidOperationException("Call StartAsync before CatchUp: it reads the state file the catch-up compares with.");
         var pairs = roots.Select(r => (Path.GetFullPath(r.Path), r.Recursive)).ToList();
         var list = pairs.Select(r => r.Item1).ToList();
         lock (_lock)
