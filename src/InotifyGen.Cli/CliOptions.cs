@@ -52,6 +52,8 @@ internal sealed record CliOptions
     public bool ForceKill { get; init; }
     public string? StdoutFile { get; init; }
     public string? StderrFile { get; init; }
+    /// <summary>--publish and its options: where events go instead of being printed (unless an output is chosen too).</summary>
+    public Nats.JetStreamPublisherOptions? Publish { get; init; }
 }
 
 /// <summary>A mistake on the command line: reported in one line, exit code 2.</summary>

@@ -98,6 +98,33 @@ internal sealed class CommandLine
         HelpName = "FILE",
     };
 
+    // Publishing to NATS JetStream (InotifyGen.Nats).
+    private readonly Option<string> _publish = new("--publish")
+    {
+        Description = "Publish each event (its --json object) to the NATS JetStream server at URL (nats://HOST:PORT), acknowledged, instead of printing it",
+        HelpName = "URL",
+    };
+    private readonly Option<string> _subject = new("--subject")
+    {
+        Description = "With --publish: the subject; {host} and {watch} are replaced by the host name and the watched path as tokens (default inotify.{host}.{watch})",
+        HelpName = "SUBJECT",
+    };
+    private readonly Option<string> _stream = new("--stream")
+    {
+        Description = "With --publish: the JetStream stream, created as a work queue on inotify.> when missing (default INOTIFY)",
+        HelpName = "NAME",
+    };
+    private readonly Option<string> _state = new("--state")
+    {
+        Description = "With --publish: keep the tree's state at the last acknowledged publish in FILE, and on start publish what changed while not running",
+        HelpName = "FILE",
+    };
+    private readonly Option<string> _publishBuffer = new("--publish-buffer")
+    {
+        Description = "With --publish: how many events may wait for the server; beyond it they are lost and an IN_Q_OVERFLOW (events_lost) follows (default 100000)",
+        HelpName = "N",
+    };
+
     // Hidden from --help: the man page and the shell completions, rendered from this table (Docs/).
     private readonly Option<bool> _man = new("--man") { Description = "Print the manual page (roff) and exit", Arity = ArgumentArity.Zero, Hidden = true };
     private readonly Option<string> _completions = new("--completions") { Description = "Print the completion script for SHELL (bash) and exit", HelpName = "SHELL", Hidden = true };
@@ -124,6 +151,7 @@ internal sealed class CommandLine
                      _monitor, _once, _timeout, _exclude, _excludei, _include, _includei, _fromFile, _outFile, _quiet,
                      _rescan, _pyinotifyStream, _backend,
                      _daemon, _pidFile, _forceKill, _stdout, _stderr,
+                     _publish, _subject, _stream, _state, _publishBuffer,
                  })
             Root.Options.Add(option);
         Root.Options.Add(_man);
@@ -230,7 +258,39 @@ internal sealed class CommandLine
             ForceKill = r.GetValue(_forceKill),
             StdoutFile = r.GetValue(_stdout),
             StderrFile = r.GetValue(_stderr),
+            Publish = BindPublish(r),
         };
+    }
+
+    /// <summary>--publish and its options, validated by the publisher's own rules (reported with the option names).</summary>
+    private Nats.JetStreamPublisherOptions? BindPublish(ParseResult r)
+    {
+        var url = r.GetValue(_publish);
+        if (url is null)
+        {
+            foreach (var (opt, name) in new[] { (_subject, "--subject"), (_stream, "--stream"), (_state, "--state"), (_publishBuffer, "--publish-buffer") })
+                if (r.GetValue(opt) is not null)
+                    throw new UsageException($"{name} only applies with --publish; add --publish nats://HOST:PORT or drop {name}");
+            return null;
+        }
+        var options = new Nats.JetStreamPublisherOptions { Url = url, StatePath = r.GetValue(_state) };
+        if (r.GetValue(_subject) is { } subject)
+            options.Subject = subject;
+        if (r.GetValue(_stream) is { } stream)
+            options.Stream = stream;
+        if (r.GetValue(_publishBuffer) is { } buffer)
+            options.BufferCapacity = int.TryParse(buffer, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
+                : throw new UsageException($"--publish-buffer needs a whole number of events (1 or more), not '{buffer}'");
+        var optionNames = new Dictionary<string, string>
+        {
+            ["Url"] = "--publish", ["Subject"] = "--subject", ["Stream"] = "--stream", ["StatePath"] = "--state", ["BufferCapacity"] = "--publish-buffer",
+        };
+        foreach (var problem in options.Validate())
+        {
+            var colon = problem.IndexOf(':', StringComparison.Ordinal);
+            throw new UsageException(optionNames.GetValueOrDefault(problem[..colon], problem[..colon]) + problem[colon..]);
+        }
+        return options;
     }
 
     private static double? ParseTimeout(string? text)

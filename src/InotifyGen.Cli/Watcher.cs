@@ -32,6 +32,7 @@ internal sealed class Watcher
     private readonly EventFormatter _formatter;
     private readonly PathFilter _filter;
     private readonly BatchCommand? _command;
+    private readonly Nats.JetStreamPublisher? _publisher;
     private readonly Stats? _stats;
     private readonly Stopwatch _sinceEvent = Stopwatch.StartNew();
     private readonly Stopwatch _sinceStats = Stopwatch.StartNew();
@@ -52,14 +53,29 @@ internal sealed class Watcher
         _filter = new PathFilter(o);
         _command = o.Command is { } c ? new BatchCommand(c, status) : null;
         _stats = o.Stats ? new Stats() : null;
-        // pyinotify's -s replaces the event lines with the stats; an explicit output format keeps them.
-        _printEvents = !o.Stats || o.OutputChosen;
+        // pyinotify's -s replaces the event lines with the stats, and --publish sends them away; an explicit output
+        // format (or -o) keeps them.
+        _printEvents = (!o.Stats && o.Publish is null) || o.OutputChosen || (o.Publish is not null && o.OutFile is not null);
         _outFilePath = o.OutFile is { } f ? Path.GetFullPath(f) : null;
         _outFileName = _outFilePath is null ? null : Encoding.UTF8.GetBytes(Path.GetFileName(_outFilePath));
+        if (o.Publish is { } publish)
+            _publisher = new Nats.JetStreamPublisher(publish, new StderrLogger(status, o.Verbose ? LogLevel.Debug : LogLevel.Warning));
     }
 
     /// <summary>Watches until told to stop; returns the exit code (0, or 2 on -t timeout).</summary>
     public int Run()
+    {
+        try
+        {
+            return Watch();
+        }
+        finally
+        {
+            _publisher?.DisposeAsync().AsTask().GetAwaiter().GetResult(); // after a failed start too: no connection left behind
+        }
+    }
+
+    private int Watch()
     {
         var logger = new StderrLogger(_status, _o.Verbose ? LogLevel.Debug : LogLevel.Warning);
         WatchManager wm;
@@ -81,15 +97,20 @@ internal sealed class Watcher
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; notifier.Stop(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; notifier.Stop(); });
 
+        _publisher?.StartAsync().GetAwaiter().GetResult();
         new WatchSetup(wm, _o, _filter, _status, IsTerminal(_status)).Run();
+        // With the watches up, what changed while no watcher ran (--state) is published before the first event.
+        _publisher?.CatchUp(_o.Paths, _o.Recursive, _o.Mask, wm);
         // A daemon announces itself only once its watches are up, so its parent can report a failed start.
         using var pidFile = _o.Daemon && InotifyGen.Daemon.DaemonProcess.IsDetachedChild ? DaemonMode.AcquirePidFile(_o) : null;
         _sinceEvent.Restart();
         try
         {
             notifier.Loop(AfterBatch);
-            // Whatever ended the loop (a signal, -1, -t), what was printed reaches its reader.
+            // Whatever ended the loop (a signal, -1, -t), what was printed reaches its reader, and what was published
+            // its stream (as long as the server answers within PublishDrain).
             Flush();
+            StopPublisher();
             _command?.RunIfAny();
             if (_stats is not null)
                 PrintStats();
@@ -103,6 +124,19 @@ internal sealed class Watcher
             throw new RuntimeFailureException($"{e.Message}; watching stopped");
         }
         return _exitCode;
+    }
+
+    /// <summary>How long an exit waits for the acknowledgements of what is still buffered for --publish.</summary>
+    private static readonly TimeSpan PublishDrain = TimeSpan.FromSeconds(10);
+
+    private void StopPublisher()
+    {
+        if (_publisher is null)
+            return;
+        using var deadline = new CancellationTokenSource(PublishDrain);
+        _publisher.StopAsync(deadline.Token).GetAwaiter().GetResult();
+        if (_publisher.Buffered > 0)
+            _status.WriteLine($"inotifygen: warning: {_publisher.Buffered} events not acknowledged by the server before exit; --state finds their files again on the next start");
     }
 
     private void OnEvent(InotifyEvent e)
@@ -120,6 +154,7 @@ internal sealed class Watcher
             _stats.Invoke(in e);
             _statsDirty = true;
         }
+        _publisher?.Publish(in e);
         if (!_printEvents && _command is null)
             return;
         var record = _paths.Record(in e);

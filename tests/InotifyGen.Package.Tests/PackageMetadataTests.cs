@@ -16,8 +16,8 @@ public class PackageMetadataTests(NewUserFixture fixture)
 {
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
 
-    public static TheoryData<string> Libraries => ["InotifyGen", "InotifyGen.Daemon", "InotifyGen.Hosting"];
-    public static TheoryData<string> Packages => ["InotifyGen", "InotifyGen.Daemon", "InotifyGen.Hosting", "InotifyGen.Cli"];
+    public static TheoryData<string> Libraries => ["InotifyGen", "InotifyGen.Daemon", "InotifyGen.Hosting", "InotifyGen.Nats"];
+    public static TheoryData<string> Packages => ["InotifyGen", "InotifyGen.Daemon", "InotifyGen.Hosting", "InotifyGen.Nats", "InotifyGen.Cli"];
 
     private static string RepositoryUrl { get; } = Regex.Match(
         File.ReadAllText(Path.Combine(NewUserFixture.RepositoryRoot, "src", "Directory.Build.props")),

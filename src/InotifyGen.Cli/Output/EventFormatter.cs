@@ -1,8 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Unicode;
 
 namespace InotifyGen.Cli.Output;
 
@@ -57,24 +54,23 @@ internal sealed class RawFormatter : EventFormatter
     public override void Format(in EventRecord r, bool colour, ByteBuffer to)
     {
         var s = colour ? Coloured : Plain;
-        var e = r.Event;
         to.Append(s.Head);
         if (!r.HasWatch)
         {
-            Mask(s, e.Mask, to);
+            Mask(s, r.Mask, to);
             to.Append(s.Tail);
             return;
         }
-        if ((e.Mask & EventMask.Move) != 0)
+        if ((r.Mask & EventMask.Move) != 0)
         {
             Field(s, "cookie"u8, to);
-            to.AppendNumber(e.Cookie);
+            to.AppendNumber(r.Cookie);
             to.Append(s.AfterValue);
         }
         Field(s, "dir"u8, to);
-        to.Append(e.IsDir ? "True"u8 : "False"u8);
+        to.Append(r.IsDir ? "True"u8 : "False"u8);
         to.Append(s.AfterValue);
-        Mask(s, e.Mask, to);
+        Mask(s, r.Mask, to);
         Field(s, "name"u8, to);
         Quoted(r.Name, default, to);
         to.Append(s.AfterValue);
@@ -91,7 +87,7 @@ internal sealed class RawFormatter : EventFormatter
             to.Append(s.AfterValue);
         }
         Field(s, "wd"u8, to);
-        to.AppendNumber(e.Wd);
+        to.AppendNumber(r.Wd);
         to.Append(s.AfterValue);
         to.Append(s.Tail);
     }
@@ -126,82 +122,12 @@ internal sealed class RawFormatter : EventFormatter
     private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
 }
 
-/// <summary>
-/// One JSON object per event, fields in pyinotify's order: <c>{"wd":1,"mask":256,"maskname":"IN_CREATE","dir":false,
-/// "name":"foo","path":"/tmp/w","pathname":"/tmp/w/foo"}</c>; <c>cookie</c> on moves, <c>src_pathname</c> on a paired
-/// IN_MOVED_TO, only <c>mask</c> and <c>maskname</c> for IN_Q_OVERFLOW, and <c>synthetic</c>, <c>events_lost</c>,
-/// <c>moved_out</c> (each <c>true</c>) when the event carries that flag. A name or path that is not valid UTF-8 is
-/// written as text with U+FFFD for each bad sequence, followed by <c>name_b64</c> (<c>path_b64</c>, ...): the exact
-/// bytes in base64, present only then.
-/// </summary>
+/// <summary>--json: <see cref="EventJson"/>, the one JSON format of an event (the NATS publisher writes it too).</summary>
 internal sealed class JsonFormatter : EventFormatter
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-    private static readonly JsonEncodedText Wd = JsonEncodedText.Encode("wd"), MaskField = JsonEncodedText.Encode("mask"),
-        MaskName = JsonEncodedText.Encode("maskname"), Dir = JsonEncodedText.Encode("dir"), Cookie = JsonEncodedText.Encode("cookie"),
-        Synthetic = JsonEncodedText.Encode("synthetic"), EventsLost = JsonEncodedText.Encode("events_lost"),
-        MovedOut = JsonEncodedText.Encode("moved_out");
-    private static readonly (JsonEncodedText Text, JsonEncodedText Base64) Name = Field("name"), Path = Field("path"),
-        PathName = Field("pathname"), SrcPathName = Field("src_pathname");
+    private readonly EventJson _json = new();
 
-    private readonly Utf8JsonWriter _json = new(Stream.Null, Options);
-    private readonly ByteBuffer _pathName = new(256);
-    private readonly Dictionary<EventMask, JsonEncodedText> _maskNames = new();
-
-    public override void Format(in EventRecord r, bool colour, ByteBuffer to)
-    {
-        var e = r.Event;
-        var w = _json;
-        w.Reset(to);
-        w.WriteStartObject();
-        if (r.HasWatch)
-            w.WriteNumber(Wd, e.Wd);
-        w.WriteNumber(MaskField, (uint)e.Mask);
-        w.WriteString(MaskName, MaskNameOf(e.Mask));
-        if (r.HasWatch)
-        {
-            w.WriteBoolean(Dir, e.IsDir);
-            if ((e.Mask & EventMask.Move) != 0)
-                w.WriteNumber(Cookie, e.Cookie);
-            Bytes(w, Name, r.Name);
-            Bytes(w, Path, r.Path);
-            _pathName.Clear();
-            _pathName.AppendJoined(r.Path, r.Name);
-            Bytes(w, PathName, _pathName.Written);
-            if (r.HasSrcPathName)
-                Bytes(w, SrcPathName, r.SrcPathName);
-        }
-        if ((e.Flags & EventFlags.Synthetic) != 0)
-            w.WriteBoolean(Synthetic, true);
-        if ((e.Flags & EventFlags.EventsLost) != 0)
-            w.WriteBoolean(EventsLost, true);
-        if ((e.Flags & EventFlags.MovedOut) != 0)
-            w.WriteBoolean(MovedOut, true);
-        w.WriteEndObject();
-        w.Flush();
-    }
-
-    /// <summary>A name or path: the text itself when it is valid UTF-8; otherwise its lossy text and the exact bytes in base64.</summary>
-    private static void Bytes(Utf8JsonWriter w, (JsonEncodedText Text, JsonEncodedText Base64) field, ReadOnlySpan<byte> value)
-    {
-        if (Utf8.IsValid(value))
-        {
-            w.WriteString(field.Text, value);
-            return;
-        }
-        w.WriteString(field.Text, Encoding.UTF8.GetString(value));
-        w.WriteBase64String(field.Base64, value);
-    }
-
-    private JsonEncodedText MaskNameOf(EventMask mask)
-    {
-        if (!_maskNames.TryGetValue(mask, out var text))
-            _maskNames[mask] = text = JsonEncodedText.Encode(EventsCodes.MaskName(mask));
-        return text;
-    }
-
-    private static (JsonEncodedText, JsonEncodedText) Field(string name) =>
-        (JsonEncodedText.Encode(name), JsonEncodedText.Encode(name + "_b64"));
+    public override void Format(in EventRecord r, bool colour, ByteBuffer to) => _json.Write(in r, to);
 }
 
 /// <summary>
@@ -220,7 +146,7 @@ internal sealed class CsvFormatter : EventFormatter
         r.AppendWatchPath(_watchPath);
         Quote(_watchPath.Written, to);
         to.Append((byte)',');
-        Quote(_events.Of(r.Event.Mask), to);
+        Quote(_events.Of(r.Mask), to);
         to.Append((byte)',');
         Quote(r.Name, to);
     }
@@ -308,7 +234,7 @@ internal sealed class TemplateFormatter : EventFormatter
                 case Op.Literal: to.Append(literal); break;
                 case Op.WatchPath: r.AppendWatchPath(to); break;
                 case Op.FileName: to.Append(r.Name); break;
-                case Op.Events: to.Append(events!.Of(r.Event.Mask)); break;
+                case Op.Events: to.Append(events!.Of(r.Mask)); break;
                 case Op.Time: to.AppendText(Strftime.Format(DateTimeOffset.Now, _timeFormat)); break;
             }
         }

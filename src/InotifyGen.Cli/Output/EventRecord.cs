@@ -9,16 +9,41 @@ namespace InotifyGen.Cli.Output;
 internal readonly ref struct EventRecord
 {
     public EventRecord(in InotifyEvent e, ReadOnlySpan<byte> path, ReadOnlySpan<byte> srcPathName, bool hasSrc)
+        : this(e.Wd, e.Mask, e.Cookie, e.Flags, e.NameBytes, path, e.Watch is not null, e.Watch?.IsDir ?? e.IsDir)
     {
-        Event = e;
-        Path = path;
+        IsDir = e.IsDir; // also true for the self events of a watched directory, whose mask has no IN_ISDIR
         SrcPathName = srcPathName;
         HasSrcPathName = hasSrc;
     }
 
-    public InotifyEvent Event { get; }
+    /// <summary>An event made up outside the notifier (a replay after a restart, a lost-events marker).</summary>
+    public EventRecord(int wd, EventMask mask, uint cookie, EventFlags flags, ReadOnlySpan<byte> name, ReadOnlySpan<byte> path,
+        bool hasWatch, bool watchIsDir)
+    {
+        Wd = wd;
+        Mask = mask;
+        Cookie = cookie;
+        Flags = flags;
+        Name = name;
+        Path = path;
+        HasWatch = hasWatch;
+        WatchIsDir = watchIsDir;
+        IsDir = (mask & EventMask.IsDir) != 0;
+    }
 
-    public ReadOnlySpan<byte> Name => Event.NameBytes;
+    public int Wd { get; }
+
+    public EventMask Mask { get; }
+
+    public uint Cookie { get; }
+
+    public EventFlags Flags { get; }
+
+    /// <summary><see cref="InotifyEvent.IsDir"/>: whether the event is about a directory.</summary>
+    public bool IsDir { get; }
+
+    /// <summary>The kernel's bytes of the name (<see cref="InotifyEvent.NameBytes"/>).</summary>
+    public ReadOnlySpan<byte> Name { get; }
 
     /// <summary>The event's directory, <see cref="InotifyEvent.Path"/> (empty for IN_Q_OVERFLOW).</summary>
     public ReadOnlySpan<byte> Path { get; }
@@ -28,13 +53,16 @@ internal readonly ref struct EventRecord
 
     public bool HasSrcPathName { get; }
 
-    public bool HasWatch => Event.Watch is not null;
+    public bool HasWatch { get; }
+
+    /// <summary>Whether the watch itself is a directory (a file watch reports events with no name).</summary>
+    private bool WatchIsDir { get; }
 
     /// <summary>inotifywait's %w: the watch's path, with a trailing slash when it is a directory.</summary>
     public void AppendWatchPath(ByteBuffer w)
     {
         w.Append(Path);
-        var watchIsDir = !Name.IsEmpty || (Event.Watch?.IsDir ?? Event.IsDir);
+        var watchIsDir = !Name.IsEmpty || WatchIsDir;
         if (watchIsDir && (Path.IsEmpty || Path[^1] != (byte)'/'))
             w.Append((byte)'/');
     }

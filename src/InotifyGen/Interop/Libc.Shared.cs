@@ -18,12 +18,12 @@ internal static unsafe partial class Libc
         O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
 
     public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
-    public const uint STATX_TYPE = 0x1, STATX_MTIME = 0x40, STATX_INO = 0x100;
+    public const uint STATX_TYPE = 0x1, STATX_MTIME = 0x40, STATX_INO = 0x100, STATX_SIZE = 0x200;
     /// <summary>
-    /// Where fields sit in struct statx, on every architecture: stx_mode (u16), stx_ino (u64), stx_mtime
+    /// Where fields sit in struct statx, on every architecture: stx_mode (u16), stx_ino (u64), stx_size (u64), stx_mtime
     /// (struct statx_timestamp: i64 seconds, u32 nanoseconds), stx_dev_major and stx_dev_minor (u32 each).
     /// </summary>
-    public const int StatxModeOffset = 28, StatxInoOffset = 32, StatxMtimeOffset = 112, StatxDevMajorOffset = 136;
+    public const int StatxModeOffset = 28, StatxInoOffset = 32, StatxSizeOffset = 40, StatxMtimeOffset = 112, StatxDevMajorOffset = 136;
     public const int StatxSize = 256;
 
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true)]

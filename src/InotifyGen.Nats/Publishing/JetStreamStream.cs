@@ -1,0 +1,51 @@
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace InotifyGen.Nats;
+
+/// <summary>The stream publishers and workers share: found by name, or created as a durable work queue.</summary>
+public static class JetStreamStream
+{
+    /// <summary>The stream's name unless configured.</summary>
+    public const string DefaultName = "INOTIFY";
+
+    /// <summary>The subjects of a stream created here unless configured (the default subject is under it).</summary>
+    public const string DefaultSubjects = "inotify.>";
+
+    /// <summary>How long JetStream remembers a message id to drop a re-sent message.</summary>
+    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Makes sure the stream <paramref name="name"/> exists; a new one gets <paramref name="subjects"/> (comma-separated),
+    /// work-queue retention (a message is removed once a worker acknowledges it), file storage and a 10-minute
+    /// de-duplication window. An existing stream is used as it is.
+    /// </summary>
+    public static async Task EnsureAsync(INatsJSContext js, string name, string subjects, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await js.GetStreamAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+        }
+        var config = new StreamConfig(name, subjects.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            Retention = StreamConfigRetention.Workqueue,
+            Storage = StreamConfigStorage.File,
+            DuplicateWindow = DuplicateWindow,
+        };
+        try
+        {
+            await js.CreateStreamAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e) when (e.Error.ErrCode == 10058)
+        {
+            // Another watcher or worker created it meanwhile.
+        }
+    }
+
+    internal static bool IsValidName(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}
