@@ -14,7 +14,8 @@ namespace InotifyGen.Analyzers;
 /// The rules about a class and its handler methods: IGEN003 (not partial), IGEN004 (signature), IGEN005 (an event
 /// handled twice at one rank), IGEN006 (a specialised method hides its family method), IGEN007 (handler methods
 /// outside a ProcessEvent class), IGEN011 (flags in an [On(mask)] attribute), IGEN012 (an empty [On] mask), IGEN013 (a
-/// handler attribute on a local function or lambda) and IGEN014 (a file-local handler class).
+/// handler attribute on a local function or lambda), IGEN014 (a file-local handler class) and IGEN015 (a type
+/// containing a handler class is not partial).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
@@ -29,7 +30,8 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.OnAttributeIncludesFlags,
         DiagnosticDescriptors.OnAttributeNamesNoEvent,
         DiagnosticDescriptors.HandlerAttributeOnLocalFunction,
-        DiagnosticDescriptors.HandlerTypeFileLocal);
+        DiagnosticDescriptors.HandlerTypeFileLocal,
+        DiagnosticDescriptors.ContainingTypeNotPartial);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -102,19 +104,26 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// IGEN003 and IGEN014: the generator cannot add this class's dispatch (a part or a containing type is not
-    /// partial, or it is file-local) and it needs one: some event goes to a method its base's switch does not call.
+    /// IGEN003, IGEN014 and IGEN015: the generator cannot add this class's dispatch (it is not partial, it is
+    /// file-local, or a type containing it is not partial) and it needs one: some event goes to a method its base's
+    /// switch does not call. Each is reported on the handler class, so that it belongs to the class's own analysis
+    /// (the IDE shows it, and Fix All finds it, wherever the class is open).
     /// </summary>
     private static void ReportNoGeneratedDispatch(SymbolAnalysisContext context, INamedTypeSymbol type, DispatchPlan plan)
     {
         var ct = context.CancellationToken;
-        var notPartial = new List<(INamedTypeSymbol Type, TypeDeclarationSyntax Declaration)>();
-        for (var t = type; t is not null; t = t.ContainingType)
+        var notPartial = new List<TypeDeclarationSyntax>();
+        foreach (var reference in type.DeclaringSyntaxReferences)
+            if (reference.GetSyntax(ct) is TypeDeclarationSyntax decl && !decl.Modifiers.Any(SyntaxKind.PartialKeyword))
+                notPartial.Add(decl);
+        // A type that is not partial has one declaration (CS0260 otherwise), so each container is named once.
+        var containers = new List<string>();
+        for (var t = type.ContainingType; t is not null; t = t.ContainingType)
             foreach (var reference in t.DeclaringSyntaxReferences)
                 if (reference.GetSyntax(ct) is TypeDeclarationSyntax decl && !decl.Modifiers.Any(SyntaxKind.PartialKeyword))
-                    notPartial.Add((t, decl));
+                    containers.Insert(0, "'" + t.Name + "'");
         var fileLocal = DispatchPlan.IsFileLocal(type);
-        if ((notPartial.Count == 0 && !fileLocal) || plan.BaseDispatchReachesEveryHandler(ct))
+        if ((notPartial.Count == 0 && containers.Count == 0 && !fileLocal) || plan.BaseDispatchReachesEveryHandler(ct))
             return;
         var handlerName = type.ToDisplayString(NestedNameFormat);
         if (fileLocal)
@@ -123,9 +132,12 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerTypeFileLocal, type.Locations[0], handlerName));
             return;
         }
-        foreach (var (t, decl) in notPartial)
+        foreach (var decl in notPartial)
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerTypeNotPartial,
-                decl.Identifier.GetLocation(), t.Name, handlerName));
+                decl.Identifier.GetLocation(), type.Name, handlerName));
+        if (containers.Count > 0)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial,
+                type.Locations[0], handlerName, Describe.JoinAnd(containers)));
     }
 
     /// <summary>IGEN013: a handler attribute on a local function or a lambda, which no dispatch ever calls.</summary>
