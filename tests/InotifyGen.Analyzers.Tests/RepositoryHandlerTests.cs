@@ -15,6 +15,7 @@ public class RepositoryHandlerTests
         ["class Sloppy "] = "IGEN004",
         ["class PlainBase "] = "IGEN003", // a non-partial base: the generator copes, the analyzer still flags it
         ["file partial class Local "] = "IGEN014", // file-local: the generator skips it, the analyzer says why
+        ["struct Value { partial class InStruct "] = "IGEN015", // in a type that is not partial: likewise
     };
 
     /// <summary>Every raw string literal holding a ProcessEvent class in the generator's tests, named file:line.</summary>

@@ -44,6 +44,57 @@ public sealed class ConsumerTests
     }
 
     [Fact]
+    public void HandlerNestedInNonPartialTypes_GetsNoGeneratedCode_SoNoErrorInIt()
+    {
+        // Reopening a type that is not partial would be a second type of the same name (CS0260, CS0102); the
+        // analyzers report IGEN015 instead. A handler beside them still gets its dispatch.
+        var (result, output) = GeneratorHarness.Run("""
+            using InotifyGen;
+            namespace N
+            {
+                class Outer { public partial class Inner : ProcessEvent { void process_IN_CREATE(InotifyEvent e) { } } }
+                partial class Middle { static class Deep { partial class H : ProcessEvent { [OnDelete] void Gone(InotifyEvent e) { } } } }
+                struct Value { partial class InStruct : ProcessEvent { void process_default(InotifyEvent e) { } } }
+                partial class Visible : ProcessEvent { void process_IN_CREATE(InotifyEvent e) { } }
+            }
+            """);
+
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+        Assert.Equal("N.Visible.g.cs", Assert.Single(result.GeneratedSources).HintName);
+    }
+
+    [Fact]
+    public void HandlerWhoseBaseIsNamedInAnotherPart_GetsItsDispatchOnce()
+    {
+        // The syntax pre-filter looks for handler-like methods, not for a base list: the part that names
+        // ProcessEvent and the parts with the handler methods can be different ones, in different files.
+        var (result, output) = GeneratorHarness.Run(
+            "namespace N; partial class Split : InotifyGen.ProcessEvent { }",
+            "using InotifyGen; namespace N; partial class Split { void process_IN_CREATE(InotifyEvent e) { } }",
+            "using InotifyGen; namespace N; partial class Split { [OnDelete] void Gone(InotifyEvent e) { } }");
+
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+        var generated = Assert.Single(result.GeneratedSources);
+        Assert.Equal("N.Split.g.cs", generated.HintName);
+        Assert.Contains("process_IN_CREATE(e);", generated.SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Gone(e);", generated.SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HandlerAttributeUnderAnAlias_IsStillDispatched()
+    {
+        // Not named On..., but the method takes one InotifyEvent, which the pre-filter also lets through.
+        var (result, output) = GeneratorHarness.Run("""
+            using InotifyGen;
+            using Made = InotifyGen.OnCreateAttribute;
+            partial class Aliased : ProcessEvent { [Made] void Created(InotifyEvent e) { } }
+            """);
+
+        Assert.Empty(GeneratorHarness.Problems(output, result));
+        Assert.Contains("Created(e);", Assert.Single(result.GeneratedSources).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CSharp9Consumer_GeneratedCodeCompilesWithNoDiagnostic()
     {
         var parse = new CSharpParseOptions(LanguageVersion.CSharp9);

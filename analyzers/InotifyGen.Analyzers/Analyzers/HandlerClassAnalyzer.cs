@@ -57,7 +57,7 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || HandlerMethods.IsProcessEvent(type)
-            || !MayDeclareHandlers(type, context.CancellationToken))
+            || !HandlerSyntax.DeclaresCandidateMethod(type, context.CancellationToken))
             return;
         var declared = HandlerMethods.HandlersDeclaredIn(type);
         if (declared.IsEmpty)
@@ -84,23 +84,6 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             return;
         ReportHandledTwice(context, plan);
         ReportHiddenFamily(context, plan);
-    }
-
-    /// <summary>
-    /// The cheap test before any attribute is bound: a handler method is named process_* or carries an On... attribute.
-    /// </summary>
-    private static bool MayDeclareHandlers(INamedTypeSymbol type, System.Threading.CancellationToken ct)
-    {
-        foreach (var name in type.MemberNames)
-            if (name.StartsWith(EventTable.HandlerPrefix, System.StringComparison.Ordinal))
-                return true;
-        foreach (var reference in type.DeclaringSyntaxReferences)
-            if (reference.GetSyntax(ct) is TypeDeclarationSyntax declaration)
-                foreach (var member in declaration.Members)
-                    if (member is MethodDeclarationSyntax method && MayBeHandlerAttribute(method.AttributeLists))
-                        return true;
-        // From metadata (never analysed here) or with no candidate: nothing to classify.
-        return false;
     }
 
     /// <summary>
@@ -146,9 +129,9 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         var ct = context.CancellationToken;
         var (symbol, what) = context.Node switch
         {
-            LocalFunctionStatementSyntax f when MayBeHandlerAttribute(f.AttributeLists) =>
+            LocalFunctionStatementSyntax f when HandlerSyntax.HasCandidateAttribute(f.AttributeLists) =>
                 (context.SemanticModel.GetDeclaredSymbol(f, ct) as IMethodSymbol, "the local function '" + f.Identifier.ValueText + "'"),
-            ParenthesizedLambdaExpressionSyntax l when MayBeHandlerAttribute(l.AttributeLists) =>
+            ParenthesizedLambdaExpressionSyntax l when HandlerSyntax.HasCandidateAttribute(l.AttributeLists) =>
                 (context.SemanticModel.GetSymbolInfo(l, ct).Symbol as IMethodSymbol, "a lambda"),
             _ => (null, ""),
         };
@@ -162,28 +145,6 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerAttributeOnLocalFunction, location,
                 attribute.AttributeClass!.Name.Replace("Attribute", ""), what));
         }
-    }
-
-    /// <summary>
-    /// The syntax-only test before an attribute is bound: InotifyGen's handler attributes are all named On...
-    /// (an alias under another name is not seen by these rules; the generator still dispatches it).
-    /// </summary>
-    private static bool MayBeHandlerAttribute(SyntaxList<AttributeListSyntax> lists)
-    {
-        foreach (var list in lists)
-            foreach (var attribute in list.Attributes)
-            {
-                var name = attribute.Name switch
-                {
-                    QualifiedNameSyntax q => q.Right.Identifier.ValueText,
-                    AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
-                    SimpleNameSyntax n => n.Identifier.ValueText,
-                    _ => "",
-                };
-                if (name.StartsWith("On", System.StringComparison.Ordinal))
-                    return true;
-            }
-        return false;
     }
 
     private static void ReportOutsideProcessEvent(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<HandlerMethod> declared)
@@ -299,7 +260,9 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             if (entry.Rank != HandlerMethods.SpecialisedRank)
                 continue;
             var (evt, depth, winner) = (entry.Event, entry.Depth, entry.Method);
-            if (!FamilyHandler(levels, evt, out var family, out var familyDepth) || (winner is not null && ReferenceEquals(family, winner)))
+            // The family handler the event would go to without the specialised one: the plan's own lookup at the next rank.
+            if (!HandlerMethods.FindAtRank(levels, evt, HandlerMethods.FamilyRank, out var familyDepth, out var family)
+                || (winner is not null && ReferenceEquals(family, winner)))
                 continue;
             // Only where this class declares one of the two, so a base class's pair is reported once, on the base.
             if (depth != 0 && familyDepth != 0)
@@ -318,33 +281,5 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SpecialisedHidesFamily, location,
                 specialised?.Method.Name ?? compiledBase, Describe.Events(events), family?.Method.Name ?? compiledBase));
         }
-    }
-
-    /// <summary>
-    /// The first family handler of <paramref name="evt"/> (most derived first): a method, or null with true when only
-    /// a compiled base's summary shows one. The summary records each event at its winning rank, so an event its
-    /// own specialised method takes is not seen there as family: that pair belongs to the base.
-    /// </summary>
-    private static bool FamilyHandler(ImmutableArray<HandlerLevel> levels, EventMask evt, out HandlerMethod? family, out int depth)
-    {
-        for (depth = 0; depth < levels.Length; depth++)
-        {
-            foreach (var h in levels[depth].Methods)
-            {
-                if (h.HasAllowedSignature && h.RankOf(evt) == HandlerMethods.FamilyRank)
-                {
-                    family = h;
-                    return true;
-                }
-            }
-            if (levels[depth].Summary is { } s && s.RankOf(evt) == HandlerMethods.FamilyRank)
-            {
-                family = null;
-                return true;
-            }
-        }
-        family = null;
-        depth = -1;
-        return false;
     }
 }
