@@ -57,12 +57,12 @@ for (var round = 0; round < rounds; round++)
     }
 
 Console.WriteLine();
-Console.WriteLine("| build | generator (s) | analyzers, total (s) | " + string.Join(" | ", loaded[0].AnalyzerNames.Select(n => n + " (s)")) + " |");
-Console.WriteLine("|---|---|---|" + string.Concat(loaded[0].AnalyzerNames.Select(_ => "---|")));
+Console.WriteLine("| build | generator (s) | generator CPU (s) | analyzers, total (s) | analyzers CPU (s) | " + string.Join(" | ", loaded[0].AnalyzerNames.Select(n => n + " (s)")) + " |");
+Console.WriteLine("|---|---|---|---|---|" + string.Concat(loaded[0].AnalyzerNames.Select(_ => "---|")));
 foreach (var build in loaded)
 {
     var r = results[build.Name];
-    Console.WriteLine($"| {build.Name} | {Median(r.Select(x => x.Generator)):F2} | {Median(r.Select(x => x.Analyzers)):F2} | "
+    Console.WriteLine($"| {build.Name} | {Median(r.Select(x => x.Generator)):F2} | {Median(r.Select(x => x.GeneratorCpu)):F2} | {Median(r.Select(x => x.Analyzers)):F2} | {Median(r.Select(x => x.AnalyzersCpu)):F2} | "
         + string.Join(" | ", build.AnalyzerNames.Select(n => Median(r.Select(x => x.PerAnalyzer.GetValueOrDefault(n))).ToString("F2", CultureInfo.InvariantCulture))) + " |");
 }
 
@@ -85,7 +85,8 @@ static double Median(IEnumerable<double> values)
 }
 
 /// <summary>One build measured once: seconds in the generator, in all analyzers, in each analyzer and in each generator step.</summary>
-sealed record Measurement(double Generator, double Analyzers, Dictionary<string, double> PerAnalyzer, Dictionary<string, double> Steps);
+sealed record Measurement(double Generator, double Analyzers, Dictionary<string, double> PerAnalyzer, Dictionary<string, double> Steps,
+    double GeneratorCpu, double AnalyzersCpu);
 
 /// <summary>One build of the generator and analyzers, in an assembly load context of its own.</summary>
 sealed class Build
@@ -117,25 +118,30 @@ sealed class Build
     {
         // A clone shares the syntax trees but none of the bound state, so every build starts cold.
         var compilation = input.Clone();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var driver = CSharpGeneratorDriver.Create([_generator], parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options,
                 driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: _steps))
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         if (diagnostics.Length > 0)
             throw new InvalidOperationException(Name + ": " + string.Join("\n", diagnostics));
         var generator = driver.GetTimingInfo().ElapsedTime.TotalSeconds;
+        // CPU time as well: on a machine shared with other jobs it moves far less than elapsed time.
+        var generatorCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var steps = new Dictionary<string, double>();
         foreach (var (stepName, runs) in driver.GetRunResult().Results[0].TrackedSteps)
             steps[stepName] = runs.Sum(r => r.ElapsedTime.TotalSeconds);
 
         var withAnalyzers = output.Clone().WithAnalyzers(_analyzers, new CompilationWithAnalyzersOptions(
             new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
+        cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var found = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+        var analyzersCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var perAnalyzer = new Dictionary<string, double>();
         foreach (var a in _analyzers)
             perAnalyzer[a.GetType().Name] = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None)).ExecutionTime.TotalSeconds;
         if (found.Any(d => d.Severity >= DiagnosticSeverity.Warning))
             throw new InvalidOperationException(Name + ": unexpected " + found.First(d => d.Severity >= DiagnosticSeverity.Warning));
-        return new Measurement(generator, perAnalyzer.Values.Sum(), perAnalyzer, steps);
+        return new Measurement(generator, perAnalyzer.Values.Sum(), perAnalyzer, steps, generatorCpu, analyzersCpu);
     }
 
     /// <summary>Loads the build's own assemblies; Roslyn and the runtime come from the host, as in a compiler.</summary>
