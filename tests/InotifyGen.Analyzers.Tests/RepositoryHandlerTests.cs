@@ -18,6 +18,9 @@ public class RepositoryHandlerTests
         ["struct Value { partial class InStruct "] = "IGEN015", // in a type that is not partial: likewise
     };
 
+    /// <summary>Generator test code that does not compile on purpose (the generator must survive it): not scanned.</summary>
+    private const string DoesNotCompile = "partial class Unknown : NoSuchBase";
+
     /// <summary>Every raw string literal holding a ProcessEvent class in the generator's tests, named file:line.</summary>
     public static TheoryData<string> GeneratorTestHandlers()
     {
@@ -40,7 +43,8 @@ public class RepositoryHandlerTests
             foreach (var literal in root.DescendantNodes().OfType<LiteralExpressionSyntax>())
             {
                 var text = literal.Token.ValueText;
-                if (literal.Token.IsKind(SyntaxKind.MultiLineRawStringLiteralToken) && text.Contains(": ProcessEvent", StringComparison.Ordinal))
+                if (literal.Token.IsKind(SyntaxKind.MultiLineRawStringLiteralToken) && text.Contains(": ProcessEvent", StringComparison.Ordinal)
+                    && !text.Contains(DoesNotCompile, StringComparison.Ordinal))
                     yield return ($"{relative}:{literal.GetLocation().GetLineSpan().StartLinePosition.Line + 1}", text);
             }
         }
