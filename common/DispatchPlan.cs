@@ -118,13 +118,14 @@ internal sealed class DispatchPlan
         foreach (var level in levels)
             handWritten |= WritesOwnDispatch(level.Type);
         var entries = ImmutableArray.CreateBuilder<DispatchEntry>();
+        // Whether each base dispatches itself, worked out once per base rather than once per event.
+        var dispatchesItself = new bool?[levels.Length];
         foreach (var evt in HandlerMethods.DispatchableEvents)
         {
             if (!HandlerMethods.FindWinner(levels, evt, out var depth, out var rank, out var winner))
                 continue;
-            var declaring = levels[depth].Type;
             var viaBase = winner is null
-                || (depth > 0 && (DispatchesItself(declaring, ct)
+                || (depth > 0 && ((dispatchesItself[depth] ??= DispatchesItself(levels[depth].Type, ct))
                     || (compilation is not null && !compilation.IsSymbolAccessibleWithin(winner.Method, type))));
             entries.Add(new DispatchEntry(evt, rank, depth, levels[depth], winner, viaBase));
         }

@@ -349,24 +349,38 @@ internal static class HandlerMethods
     public static bool FindWinner(ImmutableArray<HandlerLevel> levels, EventMask evt, out int depth, out int rank, out HandlerMethod? method)
     {
         for (rank = SpecialisedRank; rank <= DefaultRank; rank++)
-            for (depth = 0; depth < levels.Length; depth++)
+            if (FindAtRank(levels, evt, rank, out depth, out method))
+                return true;
+        depth = -1;
+        rank = -1;
+        method = null;
+        return false;
+    }
+
+    /// <summary>
+    /// The first handler of <paramref name="evt"/> at one <paramref name="rank"/>, most derived first (allowed
+    /// signatures only): the one the lookup would pick if nothing ranked before it. <paramref name="method"/> is null
+    /// when it is in a level's summary. A summary records each event at its winning rank only.
+    /// </summary>
+    public static bool FindAtRank(ImmutableArray<HandlerLevel> levels, EventMask evt, int rank, out int depth, out HandlerMethod? method)
+    {
+        for (depth = 0; depth < levels.Length; depth++)
+        {
+            foreach (var h in levels[depth].Methods)
             {
-                foreach (var h in levels[depth].Methods)
+                if (h.HasAllowedSignature && h.RankOf(evt) == rank)
                 {
-                    if (h.HasAllowedSignature && h.RankOf(evt) == rank)
-                    {
-                        method = h;
-                        return true;
-                    }
-                }
-                if (levels[depth].Summary is { } s && s.RankOf(evt) == rank)
-                {
-                    method = null;
+                    method = h;
                     return true;
                 }
             }
+            if (levels[depth].Summary is { } s && s.RankOf(evt) == rank)
+            {
+                method = null;
+                return true;
+            }
+        }
         depth = -1;
-        rank = -1;
         method = null;
         return false;
     }

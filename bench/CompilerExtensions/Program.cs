@@ -7,14 +7,16 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-// Usage: CompilerExtensions [--handlers N] [--unrelated N] [--rounds N] NAME=DIR ...
+// Usage: CompilerExtensions [--handlers N] [--unrelated N] [--rounds N] [--steps] NAME=DIR ...
 // Each DIR holds InotifyGen.Generator.dll and InotifyGen.Analyzers.dll. Every build is loaded in a context of its own
 // and run in turn, round after round, on the same compilation; the table shows the median of the rounds (and, for
 // the totals, each round's sum). One
-// uncounted round first warms up the JIT for Roslyn and each build.
+// uncounted round first warms up the JIT for Roslyn and each build. --steps also prints the generator's time per
+// pipeline step (Roslyn's step tracking, which costs a little itself).
 var handlers = 2000;
 var unrelated = 20000;
 var rounds = 3;
+var steps = false;
 var builds = new List<(string Name, string Dir)>();
 for (var i = 0; i < args.Length; i++)
 {
@@ -23,6 +25,7 @@ for (var i = 0; i < args.Length; i++)
         case "--handlers": handlers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--unrelated": unrelated = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--steps": steps = true; break;
         default:
             var eq = args[i].IndexOf('=');
             if (eq <= 0)
@@ -37,8 +40,8 @@ if (builds.Count == 0)
 var compilation = Synthetic.Compilation(handlers, unrelated);
 Console.WriteLine($"{handlers} handler classes, {unrelated} unrelated partial classes, {compilation.SyntaxTrees.Count()} files, {rounds} rounds");
 
-var loaded = builds.Select(b => new Build(b.Name, b.Dir)).ToList();
-var results = loaded.ToDictionary(b => b.Name, _ => new List<(double Generator, double Analyzers, Dictionary<string, double> PerAnalyzer)>());
+var loaded = builds.Select(b => new Build(b.Name, b.Dir, steps)).ToList();
+var results = loaded.ToDictionary(b => b.Name, _ => new List<Measurement>());
 foreach (var build in loaded)
     await build.MeasureAsync(Synthetic.Compilation(Math.Min(handlers, 200), Math.Min(unrelated, 2000)));
 // Each round starts with the next build, so no build always runs right after another; a full collection before each
@@ -54,13 +57,25 @@ for (var round = 0; round < rounds; round++)
     }
 
 Console.WriteLine();
-Console.WriteLine("| build | generator (s) | analyzers, total (s) | " + string.Join(" | ", loaded[0].AnalyzerNames.Select(n => n + " (s)")) + " |");
-Console.WriteLine("|---|---|---|" + string.Concat(loaded[0].AnalyzerNames.Select(_ => "---|")));
+Console.WriteLine("| build | generator (s) | generator CPU (s) | analyzers, total (s) | analyzers CPU (s) | " + string.Join(" | ", loaded[0].AnalyzerNames.Select(n => n + " (s)")) + " |");
+Console.WriteLine("|---|---|---|---|---|" + string.Concat(loaded[0].AnalyzerNames.Select(_ => "---|")));
 foreach (var build in loaded)
 {
     var r = results[build.Name];
-    Console.WriteLine($"| {build.Name} | {Median(r.Select(x => x.Generator)):F2} | {Median(r.Select(x => x.Analyzers)):F2} | "
+    Console.WriteLine($"| {build.Name} | {Median(r.Select(x => x.Generator)):F2} | {Median(r.Select(x => x.GeneratorCpu)):F2} | {Median(r.Select(x => x.Analyzers)):F2} | {Median(r.Select(x => x.AnalyzersCpu)):F2} | "
         + string.Join(" | ", build.AnalyzerNames.Select(n => Median(r.Select(x => x.PerAnalyzer.GetValueOrDefault(n))).ToString("F2", CultureInfo.InvariantCulture))) + " |");
+}
+
+if (steps)
+{
+    Console.WriteLine();
+    Console.WriteLine("generator steps, median (s):");
+    foreach (var build in loaded)
+    {
+        var r = results[build.Name];
+        Console.WriteLine($"  {build.Name}: " + string.Join(", ", r[0].Steps.Keys.Select(k =>
+            $"{k} {Median(r.Select(x => x.Steps.GetValueOrDefault(k))).ToString("F2", CultureInfo.InvariantCulture)}")));
+    }
 }
 
 static double Median(IEnumerable<double> values)
@@ -69,15 +84,21 @@ static double Median(IEnumerable<double> values)
     return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 }
 
+/// <summary>One build measured once: seconds in the generator, in all analyzers, in each analyzer and in each generator step.</summary>
+sealed record Measurement(double Generator, double Analyzers, Dictionary<string, double> PerAnalyzer, Dictionary<string, double> Steps,
+    double GeneratorCpu, double AnalyzersCpu);
+
 /// <summary>One build of the generator and analyzers, in an assembly load context of its own.</summary>
 sealed class Build
 {
     private readonly ISourceGenerator _generator;
     private readonly ImmutableArray<DiagnosticAnalyzer> _analyzers;
+    private readonly bool _steps;
 
-    public Build(string name, string dir)
+    public Build(string name, string dir, bool steps)
     {
         Name = name;
+        _steps = steps;
         var context = new Context(dir);
         var generatorAssembly = context.LoadFromAssemblyPath(Path.Combine(dir, "InotifyGen.Generator.dll"));
         var analyzerAssembly = context.LoadFromAssemblyPath(Path.Combine(dir, "InotifyGen.Analyzers.dll"));
@@ -93,25 +114,34 @@ sealed class Build
     public IEnumerable<string> AnalyzerNames => _analyzers.Select(a => a.GetType().Name);
 
     /// <summary>The generator's time (driver timing) and each analyzer's (Roslyn's execution telemetry) on a fresh compilation.</summary>
-    public async Task<(double Generator, double Analyzers, Dictionary<string, double> PerAnalyzer)> MeasureAsync(CSharpCompilation input)
+    public async Task<Measurement> MeasureAsync(CSharpCompilation input)
     {
         // A clone shares the syntax trees but none of the bound state, so every build starts cold.
         var compilation = input.Clone();
-        var driver = CSharpGeneratorDriver.Create([_generator], parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options)
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var driver = CSharpGeneratorDriver.Create([_generator], parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options,
+                driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: _steps))
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         if (diagnostics.Length > 0)
             throw new InvalidOperationException(Name + ": " + string.Join("\n", diagnostics));
         var generator = driver.GetTimingInfo().ElapsedTime.TotalSeconds;
+        // CPU time as well: on a machine shared with other jobs it moves far less than elapsed time.
+        var generatorCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var steps = new Dictionary<string, double>();
+        foreach (var (stepName, runs) in driver.GetRunResult().Results[0].TrackedSteps)
+            steps[stepName] = runs.Sum(r => r.ElapsedTime.TotalSeconds);
 
         var withAnalyzers = output.Clone().WithAnalyzers(_analyzers, new CompilationWithAnalyzersOptions(
             new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
+        cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var found = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+        var analyzersCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var perAnalyzer = new Dictionary<string, double>();
         foreach (var a in _analyzers)
             perAnalyzer[a.GetType().Name] = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None)).ExecutionTime.TotalSeconds;
         if (found.Any(d => d.Severity >= DiagnosticSeverity.Warning))
             throw new InvalidOperationException(Name + ": unexpected " + found.First(d => d.Severity >= DiagnosticSeverity.Warning));
-        return (generator, perAnalyzer.Values.Sum(), perAnalyzer);
+        return new Measurement(generator, perAnalyzer.Values.Sum(), perAnalyzer, steps, generatorCpu, analyzersCpu);
     }
 
     /// <summary>Loads the build's own assemblies; Roslyn and the runtime come from the host, as in a compiler.</summary>

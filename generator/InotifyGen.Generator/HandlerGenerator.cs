@@ -19,8 +19,8 @@ public sealed class HandlerGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // Handler methods are found by name as well as by attribute, so ForAttributeWithMetadataName cannot find
-        // them all. A handler class derives from ProcessEvent, so one of its parts has a base list: a partial class
-        // part without one is dropped before anything is bound (HandlerParser generates from the first part with one).
+        // them all. A partial class part that declares no method that may be a handler (by name, attribute name or
+        // parameter type) is dropped before anything is bound; HandlerParser generates from the first part that does.
         var handlers = context.SyntaxProvider
             .CreateSyntaxProvider(
                 static (node, _) => HandlerParser.CouldBeHandler(node),
@@ -31,15 +31,15 @@ public sealed class HandlerGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Handlers);
 
         // Hint names are compared without case (CS8785 otherwise): Uploads and UpLoads need distinct file names. Only
-        // the names are collected, so an edit inside one handler still regenerates that handler alone.
-        var names = handlers
+        // the few names that clash are collected, so a new or edited handler leaves the others' output alone.
+        var renames = handlers
             .Select(static (r, _) => r.Model?.HintName ?? "")
             .Collect()
-            .Select(static (all, _) => new EquatableArray<string>(all.ToArray()));
+            .Select(static (all, _) => HintNames.Clashes(all));
 
-        context.RegisterSourceOutput(handlers.Combine(names), static (spc, pair) =>
+        context.RegisterSourceOutput(handlers.Combine(renames), static (spc, pair) =>
         {
-            var (result, allNames) = pair;
+            var (result, clashes) = pair;
             if (result.Model is not { } model)
             {
                 spc.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.Failed, Location.None, result.TypeName, result.Failure));
@@ -47,7 +47,7 @@ public sealed class HandlerGenerator : IIncrementalGenerator
             }
             try
             {
-                spc.AddSource(HintNames.Unique(model.HintName, allNames) + ".g.cs", HandlerEmitter.Emit(model));
+                spc.AddSource(HintNames.Unique(model.HintName, clashes) + ".g.cs", HandlerEmitter.Emit(model));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

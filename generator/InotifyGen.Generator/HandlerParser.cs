@@ -14,11 +14,10 @@ namespace InotifyGen.Generator;
 internal static class HandlerParser
 {
     /// <summary>
-    /// The syntax-only test, before any binding: a partial class with a base list. A handler class derives from
-    /// ProcessEvent, so at least one of its parts names a base; parts without one are never parsed.
+    /// The syntax-only test, before any binding (<see cref="HandlerSyntax.IsCandidateClass"/>): a partial class part
+    /// that declares a method that may be a handler. The part that names ProcessEvent may be another one.
     /// </summary>
-    public static bool CouldBeHandler(SyntaxNode node) =>
-        node is ClassDeclarationSyntax { BaseList: not null } c && c.Modifiers.Any(SyntaxKind.PartialKeyword);
+    public static bool CouldBeHandler(SyntaxNode node) => HandlerSyntax.IsCandidateClass(node);
 
     /// <summary>
     /// <see cref="Parse"/>, never throwing (but for cancellation): a generator that throws adds nothing, so every
@@ -42,7 +41,7 @@ internal static class HandlerParser
             return null;
         if (!HandlerMethods.DerivesFromProcessEvent(type))
             return null;
-        // A class in several partial parts is generated once, from its first part with a base list.
+        // A class in several partial parts is generated once, from its first candidate part.
         if (!IsFirstCandidatePart(type, declaration, ct))
             return null;
         if (!DispatchPlan.CanGenerateFor(type, ct))

@@ -126,9 +126,17 @@ public class BuildTests
                     void process_IN_MOVED_TOO(InotifyEvent e) { }     // IGEN001
                     public void Call(Uploads u) { }
                 }
+
+                static class Holder
+                {
+                    public partial class Nested : ProcessEvent        // IGEN015
+                    {
+                        [OnCreate] void Made(InotifyEvent e) { }
+                    }
+                }
                 """));
 
-        var (formatExit, formatOutput) = await project.RunAsync("format", "analyzers", "--diagnostics", "IGEN001", "IGEN003", "IGEN007", "-v", "diag");
+        var (formatExit, formatOutput) = await project.RunAsync("format", "analyzers", "--diagnostics", "IGEN001", "IGEN003", "IGEN007", "IGEN015", "-v", "diag");
 
         Assert.True(formatExit == 0, formatOutput);
         Assert.DoesNotContain("Unable to fix", formatOutput, StringComparison.Ordinal);
@@ -141,6 +149,7 @@ public class BuildTests
         Assert.Contains("public partial class Watcher : ProcessEvent", handlers, StringComparison.Ordinal);
         Assert.Contains("partial class Second : ProcessEvent", more, StringComparison.Ordinal);
         Assert.Contains("void process_IN_MOVED_TO(InotifyEvent e)", more, StringComparison.Ordinal);
+        Assert.Contains("static partial class Holder", more, StringComparison.Ordinal);
 
         var (buildExit, buildOutput) = await project.RunAsync("build");
         Assert.True(buildExit == 0, buildOutput);

@@ -32,23 +32,15 @@ public class CompiledBaseTests
     /// <summary>The library compiled, with its generated dispatch, into an assembly image.</summary>
     private static MetadataReference BuildLibrary()
     {
-        var compilation = Harness.RunGenerator(Harness.Compile(Library).WithAssemblyName("CompiledBaseLibrary"));
+        var compilation = Scan.RunGenerator(Scan.Compile(Library).WithAssemblyName("CompiledBaseLibrary"));
         using var image = new MemoryStream();
         var result = compilation.Emit(image);
         Assert.True(result.Success, "the library does not compile:\n" + string.Join("\n", result.Diagnostics));
         return MetadataReference.CreateFromImage(image.ToArray());
     }
 
-    private static async Task VerifyAsync(string markup, params (string Id, string Message)[] expected)
-    {
-        var (source, spans) = Markup.Parse(markup);
-        Assert.Equal(expected.Length, spans.Count);
-        var compilation = Harness.Compile(source).AddReferences(LibraryReference.Value);
-        var diagnostics = await Harness.AnalyzeAsync(compilation);
-        var actual = diagnostics.Select(d => $"{d.Id} {d.Location.SourceSpan} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
-        var wanted = expected.Select((e, i) => $"{e.Id} {spans[i]} {e.Message}");
-        Assert.Equal(string.Join("\n", wanted), string.Join("\n", actual));
-    }
+    private static Task VerifyAsync(string markup, params (string Id, string Message)[] expected) =>
+        Verify.AnalyzerAsync(markup, [LibraryReference.Value], expected);
 
     [Fact]
     public Task TheBasesPrivateHandlers_CountInTheAddWatchMaskChecks() =>

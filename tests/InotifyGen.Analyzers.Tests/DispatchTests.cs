@@ -23,7 +23,7 @@ public class DispatchTests
     [InlineData("[OnDelete] static string [|Gone|](InotifyEvent e, int n) => \"\";", "Gone", "it returns string, it takes 2 parameters and it is static")]
     [InlineData("System.Threading.Tasks.Task [|process_default|](InotifyEvent e) => System.Threading.Tasks.Task.CompletedTask;", "process_default", "it returns Task")]
     public Task WrongSignature_SaysWhatIsWrongAndWhatIsAllowed(string method, string name, string problem) =>
-        Harness.VerifyAsync($$"""
+        Verify.AnalyzerAsync($$"""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -34,7 +34,7 @@ public class DispatchTests
 
     [Fact]
     public Task AllowedSignatures_AreSilent() =>
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -50,7 +50,7 @@ public class DispatchTests
 
     [Fact]
     public Task TwoAttributesForOneEvent_ReportTheSecond() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -62,7 +62,7 @@ public class DispatchTests
 
     [Fact]
     public Task AttributeAndName_TheOneDeclaredFirstWins() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -83,16 +83,16 @@ public class DispatchTests
                 [OnCreate] void Created(InotifyEvent e) { }
             }
             """;
-        var diagnostic = Assert.Single(await Harness.AnalyzeAsync(Harness.Compile(source)));
+        var diagnostic = Assert.Single(await Scan.AnalyzeAsync(Scan.Compile(source)));
         Assert.Equal(Twice("Created", "IN_CREATE", "process_IN_CREATE"), diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-        var generated = Harness.RunGenerator(Harness.Compile(source)).SyntaxTrees.Last().ToString();
+        var generated = Scan.RunGenerator(Scan.Compile(source)).SyntaxTrees.Last().ToString();
         Assert.Contains("process_IN_CREATE(e);", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("Created(", generated, StringComparison.Ordinal);
     }
 
     [Fact]
     public Task DuplicateFamilyAndDefault_NameEveryEventLost() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -107,7 +107,7 @@ public class DispatchTests
 
     [Fact]
     public Task MaskAttributeOverlap_NamesOnlyTheSharedEvent() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -120,7 +120,7 @@ public class DispatchTests
 
     [Fact]
     public Task OneMethodTwoSpellings_AndOverridesInSubclasses_AreSilent() =>
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             partial class Base : ProcessEvent
             {
@@ -142,7 +142,7 @@ public class DispatchTests
 
     [Fact]
     public Task SpecialisedNextToFamily_IsInformation() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -160,7 +160,7 @@ public class DispatchTests
 
     [Fact]
     public Task SpecialisedInSubclass_IsReportedThereOnly() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             partial class Base : ProcessEvent
             {
@@ -176,7 +176,7 @@ public class DispatchTests
 
     [Fact]
     public Task FamilyAloneOrSpecialisedWithDefault_IsSilent() =>
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             partial class Family : ProcessEvent
             {
@@ -191,7 +191,7 @@ public class DispatchTests
 
     [Fact]
     public Task FlagsInOnAttribute_AreReportedOnTheAttribute() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -206,7 +206,7 @@ public class DispatchTests
 
     [Fact]
     public Task OnAttributeWithAnEmptyMask_IsReportedOnTheAttribute() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -219,7 +219,7 @@ public class DispatchTests
 
     [Fact]
     public Task OnAttributeWithEventsOnly_IsSilent() =>
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {

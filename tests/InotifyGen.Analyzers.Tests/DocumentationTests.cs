@@ -29,7 +29,7 @@ public partial class DocumentationTests
     [Fact]
     public void Analyzers_SupportEveryDescriptorExactlyOnce()
     {
-        var supported = Harness.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).OrderBy(i => i, StringComparer.Ordinal);
+        var supported = Verify.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).OrderBy(i => i, StringComparer.Ordinal);
         Assert.Equal(Descriptors.Select(d => d.Id), supported);
     }
 
@@ -48,14 +48,14 @@ public partial class DocumentationTests
     [MemberData(nameof(Ids))]
     public async Task BadExample_RaisesOnlyItsRule(string id)
     {
-        var diagnostics = await Harness.AnalyzeAsync(Harness.Compile(Example(id, "Bad")));
+        var diagnostics = await Scan.AnalyzeAsync(Scan.Compile(Example(id, "Bad")));
         Assert.NotEmpty(diagnostics);
         Assert.All(diagnostics, d => Assert.Equal(id, d.Id));
     }
 
     [Theory]
     [MemberData(nameof(Ids))]
-    public Task GoodExample_RaisesNothing(string id) => Harness.VerifySilentAsync(Example(id, "Good"));
+    public Task GoodExample_RaisesNothing(string id) => Verify.SilentAsync(Example(id, "Good"));
 
     [Fact]
     public void UnshippedReleaseNotes_ListEveryRuleWithItsCategoryAndSeverity()

@@ -11,7 +11,7 @@ public class HandlerClassTests
 
     [Fact]
     public Task HandlerClassNotPartial_IsReportedOnItsName() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             public sealed class [|H|] : ProcessEvent
             {
@@ -22,7 +22,7 @@ public class HandlerClassTests
 
     [Fact]
     public Task AttributeHandlerNotPartial_IsReported() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             class [|H|] : ProcessEvent
             {
@@ -31,15 +31,70 @@ public class HandlerClassTests
             """,
             ("IGEN003", NotPartial("H", "H")));
 
+    private static string ContainerNotPartial(string handler, string containers) =>
+        $"'{handler}' is nested in {containers}, which must be partial so the generator can add its event dispatch; as it is, no handler method of '{handler}' is ever called";
+
     [Fact]
-    public Task ContainingTypesNotPartial_AreEachReported() =>
-        Harness.VerifyAsync("""
+    public Task ContainingTypesNotPartial_AreNamedOnTheHandlerClass() =>
+        Verify.AnalyzerAsync("""
             using InotifyGen;
-            class [|Outer|]
+            class Outer
             {
                 partial class Middle
                 {
-                    static class [|Inner|]
+                    static class Inner
+                    {
+                        partial class [|H|] : ProcessEvent
+                        {
+                            void process_IN_CREATE(InotifyEvent e) { }
+                        }
+                    }
+                }
+            }
+            """,
+            ("IGEN015", ContainerNotPartial("Outer.Middle.Inner.H", "'Outer' and 'Inner'")));
+
+    [Fact]
+    public Task HandlerAndContainerNotPartial_AreBothReported() =>
+        Verify.AnalyzerAsync("""
+            using InotifyGen;
+            struct Outer
+            {
+                sealed class [|[|H|]|] : ProcessEvent
+                {
+                    [OnCreate] void Created(InotifyEvent e) { }
+                }
+            }
+            """,
+            ("IGEN003", NotPartial("H", "Outer.H")),
+            ("IGEN015", ContainerNotPartial("Outer.H", "'Outer'")));
+
+    [Fact]
+    public Task MakePartialFix_OnContainingTypes_MakesEachPartial() =>
+        Verify.CodeFixAsync<MakePartialCodeFix>(
+            """
+            using InotifyGen;
+            class Outer
+            {
+                partial class Middle
+                {
+                    static class Inner
+                    {
+                        partial class {|IGEN015:H|} : ProcessEvent
+                        {
+                            void process_IN_CREATE(InotifyEvent e) { }
+                        }
+                    }
+                }
+            }
+            """,
+            """
+            using InotifyGen;
+            partial class Outer
+            {
+                partial class Middle
+                {
+                    static partial class Inner
                     {
                         partial class H : ProcessEvent
                         {
@@ -49,12 +104,46 @@ public class HandlerClassTests
                 }
             }
             """,
-            ("IGEN003", NotPartial("Outer", "Outer.Middle.Inner.H")),
-            ("IGEN003", NotPartial("Inner", "Outer.Middle.Inner.H")));
+            "Make 'Outer' and 'Inner' partial");
+
+    [Fact]
+    public Task MakePartialFixAll_FixesEveryHandlerAndContainerInTheSolution() =>
+        // Two handlers share a container, one handler is not partial itself, and a second file has its own: one Fix
+        // All pass fixes the lot (single fixes need two passes: the shared container is fixed with the first handler).
+        Verify.CodeFixAsync<MakePartialCodeFix>(
+            [
+            """
+            using InotifyGen;
+            class Outer
+            {
+                partial class {|IGEN015:A|} : ProcessEvent { void process_IN_CREATE(InotifyEvent e) { } }
+                partial class {|IGEN015:B|} : ProcessEvent { [OnDelete] void Gone(InotifyEvent e) { } }
+            }
+            """,
+            """
+            using InotifyGen;
+            sealed class {|IGEN003:C|} : ProcessEvent { void process_IN_MODIFY(InotifyEvent e) { } }
+            """,
+            ],
+            [
+            """
+            using InotifyGen;
+            partial class Outer
+            {
+                partial class A : ProcessEvent { void process_IN_CREATE(InotifyEvent e) { } }
+                partial class B : ProcessEvent { [OnDelete] void Gone(InotifyEvent e) { } }
+            }
+            """,
+            """
+            using InotifyGen;
+            sealed partial class C : ProcessEvent { void process_IN_MODIFY(InotifyEvent e) { } }
+            """,
+            ],
+            incrementalIterations: 2, fixAllIterations: 1, fixAllInDocumentIterations: 2);
 
     [Fact]
     public Task PartialHandlersAndClassesWithoutHandlerMethods_AreSilent() =>
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             partial class Outer
             {
@@ -75,7 +164,7 @@ public class HandlerClassTests
     [Fact]
     public Task OverrideOnlySubclass_NotPartial_IsSilent() =>
         // The base's generated switch makes a virtual call, which reaches the override: no dispatch is missing.
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             public abstract partial class Base : ProcessEvent
             {
@@ -101,7 +190,7 @@ public class HandlerClassTests
 
     [Fact]
     public Task SubclassThatAddsAHandler_NotPartial_IsReported() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             public abstract partial class Base : ProcessEvent
             {
@@ -129,7 +218,7 @@ public class HandlerClassTests
 
     [Fact]
     public Task FileLocalHandler_IsReportedOnItsName() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             file partial class [|Local|] : ProcessEvent
             {
@@ -157,7 +246,7 @@ public class HandlerClassTests
 
     [Fact]
     public Task HandlerAttributeOnALocalFunctionOrLambda_IsReportedOnTheAttribute() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using System;
             using InotifyGen;
             partial class H : ProcessEvent
@@ -183,10 +272,10 @@ public class HandlerClassTests
 
     [Fact]
     public Task MakePartialFix_AddsPartialAfterTheOtherModifiers() =>
-        Harness.VerifyFixAsync(new MakePartialCodeFix(), "IGEN003",
+        Verify.CodeFixAsync<MakePartialCodeFix>(
             """
             using InotifyGen;
-            public sealed class H : ProcessEvent
+            public sealed class {|IGEN003:H|} : ProcessEvent
             {
                 void process_IN_CREATE(InotifyEvent e) { }
             }
@@ -202,13 +291,13 @@ public class HandlerClassTests
 
     [Fact]
     public Task MakePartialFix_OnAContainingTypeWithoutModifiers_KeepsItsComment() =>
-        Harness.VerifyFixAsync(new MakePartialCodeFix(), "IGEN003",
+        Verify.CodeFixAsync<MakePartialCodeFix>(
             """
             using InotifyGen;
             // Holds the handlers.
             class Outer
             {
-                internal partial class H : ProcessEvent
+                internal partial class {|IGEN015:H|} : ProcessEvent
                 {
                     [OnCreate] void Created(InotifyEvent e) { }
                 }
@@ -232,7 +321,7 @@ public class HandlerClassTests
 
     [Fact]
     public Task HandlerMethodsOutsideProcessEvent_AreReportedOnTheClass() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             class [|Watcher|]
             {
@@ -250,7 +339,7 @@ public class HandlerClassTests
 
     [Fact]
     public Task HandlerMethodsInAnIndirectProcessEventSubclass_AreSilent() =>
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             abstract partial class Base : ProcessEvent { }
             partial class H : Base
@@ -265,10 +354,10 @@ public class HandlerClassTests
 
     [Fact]
     public Task DeriveFix_AddsTheBaseClassAndPartial() =>
-        Harness.VerifyFixAsync(new DeriveFromProcessEventCodeFix(), "IGEN007",
+        Verify.CodeFixAsync<DeriveFromProcessEventCodeFix>(
             """
             using InotifyGen;
-            class Watcher
+            class {|IGEN007:Watcher|}
             {
                 void process_IN_CREATE(InotifyEvent e) { }
             }
@@ -284,11 +373,11 @@ public class HandlerClassTests
 
     [Fact]
     public Task DeriveFix_PutsTheBaseClassBeforeInterfaces() =>
-        Harness.VerifyFixAsync(new DeriveFromProcessEventCodeFix(), "IGEN007",
+        Verify.CodeFixAsync<DeriveFromProcessEventCodeFix>(
             """
             using System;
             using InotifyGen;
-            public partial class Watcher<T> : IDisposable where T : class
+            public partial class {|IGEN007:Watcher|}<T> : IDisposable where T : class
             {
                 [OnCreate] void Created(InotifyEvent e) { }
                 public void Dispose() { }
@@ -306,11 +395,11 @@ public class HandlerClassTests
 
     [Fact]
     public Task DeriveFix_WithoutAUsing_QualifiesTheBase() =>
-        Harness.VerifyFixAsync(new DeriveFromProcessEventCodeFix(), "IGEN007",
+        Verify.CodeFixAsync<DeriveFromProcessEventCodeFix>(
             """
             namespace App
             {
-                internal sealed class Watcher
+                internal sealed class {|IGEN007:Watcher|}
                 {
                     [InotifyGen.OnCreate] void Created(InotifyGen.InotifyEvent e) { }
                 }
@@ -327,17 +416,60 @@ public class HandlerClassTests
             """);
 
     [Fact]
-    public async Task DeriveFix_IsNotOfferedWhenThereIsABaseClass()
-    {
-        var source = """
+    public Task DeriveFixAll_FixesEveryClassInTheSolution() =>
+        Verify.CodeFixAsync<DeriveFromProcessEventCodeFix>(
+            [
+            """
             using InotifyGen;
-            class Base { }
-            class Watcher : Base
+            class {|IGEN007:Uploads|}
             {
                 void process_IN_CREATE(InotifyEvent e) { }
             }
-            """;
-        var actions = await Harness.CodeActionsAsync(new DeriveFromProcessEventCodeFix(), "IGEN007", source);
-        Assert.Empty(actions);
-    }
+            class {|IGEN007:Deletions|}
+            {
+                [OnDelete] void Gone(InotifyEvent e) { }
+            }
+            """,
+            """
+            using InotifyGen;
+            sealed class {|IGEN007:Changes|} : System.IDisposable
+            {
+                void process_IN_MODIFY(InotifyEvent e) { }
+                public void Dispose() { }
+            }
+            """,
+            ],
+            [
+            """
+            using InotifyGen;
+            partial class Uploads : ProcessEvent
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            partial class Deletions : ProcessEvent
+            {
+                [OnDelete] void Gone(InotifyEvent e) { }
+            }
+            """,
+            """
+            using InotifyGen;
+            sealed partial class Changes : ProcessEvent, System.IDisposable
+            {
+                void process_IN_MODIFY(InotifyEvent e) { }
+                public void Dispose() { }
+            }
+            """,
+            ],
+            incrementalIterations: 3, fixAllIterations: 1, fixAllInDocumentIterations: 2);
+
+    [Fact]
+    public Task DeriveFix_IsNotOfferedWhenThereIsABaseClass() =>
+        Verify.NoCodeFixAsync<DeriveFromProcessEventCodeFix>("""
+            using InotifyGen;
+            class Base { }
+            class {|IGEN007:Watcher|} : Base
+            {
+                void process_IN_CREATE(InotifyEvent e) { }
+            }
+            """);
 }

@@ -14,7 +14,7 @@ public class HandlerNameTests
     [InlineData("process_Default", "process_default")]
     [InlineData("process_IN_DELETESELF", "process_IN_DELETE_SELF")]
     public Task Misspelt_ReportsNearestValidName(string name, string suggestion) =>
-        Harness.VerifyAsync($$"""
+        Verify.AnalyzerAsync($$"""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -25,7 +25,7 @@ public class HandlerNameTests
 
     [Fact]
     public Task Misspelt_ReportedWhateverTheSignature() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -37,12 +37,12 @@ public class HandlerNameTests
     [Fact]
     public Task EveryValidName_IsSilent() =>
         // One class per name: a specialised name next to its family name is IGEN006, tested on its own.
-        Harness.VerifySilentAsync("using InotifyGen;\n" + string.Concat(ValidNames.Select((n, i) =>
+        Verify.SilentAsync("using InotifyGen;\n" + string.Concat(ValidNames.Select((n, i) =>
             $"partial class H{i} : ProcessEvent {{ void {n}(InotifyEvent e) {{ }} }}\n")));
 
     [Fact]
     public Task ProcessPrefixOutsideAHandlerClass_IsSilent() =>
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             class Batch
             {
@@ -53,7 +53,7 @@ public class HandlerNameTests
 
     [Fact]
     public Task MisspeltNameWithHandlerAttribute_IsSilent() =>
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -63,7 +63,7 @@ public class HandlerNameTests
 
     [Fact]
     public Task OverrideOfAMisspeltBaseMethod_IsReportedOnTheBaseOnly() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             abstract partial class B : ProcessEvent
             {
@@ -90,7 +90,7 @@ public class HandlerNameTests
     [Theory]
     [MemberData(nameof(Flags))]
     public Task FlagName_ExplainsWhyItIsNeverCalled(string flag, string why) =>
-        Harness.VerifyAsync($$"""
+        Verify.AnalyzerAsync($$"""
             using InotifyGen;
             partial class H : ProcessEvent
             {
@@ -101,7 +101,7 @@ public class HandlerNameTests
 
     [Fact]
     public Task FlagNameOutsideAHandlerClass_IsSilent() =>
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             class NotAHandler
             {
@@ -111,12 +111,13 @@ public class HandlerNameTests
 
     [Fact]
     public Task RenameFix_RenamesTheMethodAndEveryReference() =>
-        Harness.VerifyFixAsync(new RenameHandlerCodeFix(), "IGEN001",
+        Verify.CodeFixAsync<RenameHandlerCodeFix>(
+            [
             """
             using InotifyGen;
             partial class H : ProcessEvent
             {
-                public void process_IN_CRAETE(InotifyEvent e) { }
+                public void {|IGEN001:process_IN_CRAETE|}(InotifyEvent e) { }
                 public void process_IN_MOVED_TO(InotifyEvent e) => process_IN_CRAETE(e);
             }
             class User
@@ -124,6 +125,10 @@ public class HandlerNameTests
                 static void Call(H h, InotifyEvent e) => h.process_IN_CRAETE(e);
             }
             """,
+            // A reference in another file is renamed too.
+            "static class Elsewhere { static void Call(H h, InotifyGen.InotifyEvent e) => h.process_IN_CRAETE(e); }",
+            ],
+            [
             """
             using InotifyGen;
             partial class H : ProcessEvent
@@ -136,9 +141,49 @@ public class HandlerNameTests
                 static void Call(H h, InotifyEvent e) => h.process_IN_CREATE(e);
             }
             """,
-            "Rename to 'process_IN_CREATE'",
-            // A reference in another file is renamed too (checked by compiling the fixed project).
-            "static class Elsewhere { static void Call(H h, InotifyGen.InotifyEvent e) => h.process_IN_CRAETE(e); }");
+            "static class Elsewhere { static void Call(H h, InotifyGen.InotifyEvent e) => h.process_IN_CREATE(e); }",
+            ],
+            "Rename to 'process_IN_CREATE'");
+
+    [Fact]
+    public Task RenameFixAll_RenamesEveryMethodAndReferenceOneAfterAnother() =>
+        // Each rename edits references in both files, so Fix All renames in turn rather than merging edits.
+        Verify.CodeFixAsync<RenameHandlerCodeFix>(
+            [
+            """
+            using InotifyGen;
+            partial class H : ProcessEvent
+            {
+                public void {|IGEN001:process_IN_CRAETE|}(InotifyEvent e) => process_IN_DELTE(e);
+                public void {|IGEN001:process_IN_DELTE|}(InotifyEvent e) { }
+            }
+            """,
+            """
+            using InotifyGen;
+            partial class G : ProcessEvent
+            {
+                void {|IGEN001:process_IN_MODIFI|}(InotifyEvent e) => new H().process_IN_CRAETE(e);
+            }
+            """,
+            ],
+            [
+            """
+            using InotifyGen;
+            partial class H : ProcessEvent
+            {
+                public void process_IN_CREATE(InotifyEvent e) => process_IN_DELETE(e);
+                public void process_IN_DELETE(InotifyEvent e) { }
+            }
+            """,
+            """
+            using InotifyGen;
+            partial class G : ProcessEvent
+            {
+                void process_IN_MODIFY(InotifyEvent e) => new H().process_IN_CREATE(e);
+            }
+            """,
+            ],
+            incrementalIterations: 3, fixAllIterations: 1, fixAllInDocumentIterations: 2);
 
     [Fact]
     public void NearestName_IgnoresCase()

@@ -22,7 +22,7 @@ public class UsageTests
 
     [Fact]
     public Task MaskSharingNoEventWithTheHandler_IsReportedOnTheMask() =>
-        Harness.VerifyAsync(Creations + """
+        Verify.AnalyzerAsync(Creations + """
             static class Program
             {
                 static void Watch(WatchManager wm, int wd)
@@ -44,7 +44,7 @@ public class UsageTests
 
     [Fact]
     public Task MaskLeavingOutSomeHandledEvents_NamesThemAndTheirMethods() =>
-        Harness.VerifyAsync(Creations + """
+        Verify.AnalyzerAsync(Creations + """
             partial class Several : ProcessEvent
             {
                 void process_IN_MODIFY(InotifyEvent e) { }
@@ -67,7 +67,7 @@ public class UsageTests
 
     [Fact]
     public Task MasksThatFitOrAreUnknown_AreSilent() =>
-        Harness.VerifySilentAsync(Creations + """
+        Verify.SilentAsync(Creations + """
             partial class Ignored : ProcessEvent
             {
                 // IN_IGNORED and IN_UNMOUNT come whatever the mask.
@@ -104,7 +104,7 @@ public class UsageTests
 
     [Fact]
     public Task OverflowHandlerOnlyEverPassedPerWatch_IsReported() =>
-        Harness.VerifyAsync("""
+        Verify.AnalyzerAsync("""
             using InotifyGen;
             partial class Watcher : ProcessEvent
             {
@@ -135,7 +135,7 @@ public class UsageTests
 
     [Fact]
     public Task OverflowHandlerUsedAnyOtherWay_IsSilent() =>
-        Harness.VerifySilentAsync("""
+        Verify.SilentAsync("""
             using InotifyGen;
             partial class AsDefault : ProcessEvent
             {

@@ -4,6 +4,8 @@ using System.Globalization;
 using InotifyGen.Analyzers.Diagnostics;
 using InotifyGen.Roslyn;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -30,15 +32,19 @@ public sealed class AddWatchAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            // Calls are found by name in syntax and bound only then: an operation action would build the operation
+            // tree of every method body in the compilation.
             if (start.Compilation.GetTypeByMetadataName(HandlerMethods.ProcessEventMetadataName) is not null)
-                start.RegisterOperationAction(AnalyzeCall, OperationKind.Invocation);
+                start.RegisterSyntaxNodeAction(AnalyzeCall, SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void AnalyzeCall(OperationAnalysisContext context)
+    private static void AnalyzeCall(SyntaxNodeAnalysisContext context)
     {
-        var call = (IInvocationOperation)context.Operation;
-        if (!WatchCalls.IsWatchCall(call.TargetMethod))
+        var invocation = (InvocationExpressionSyntax)context.Node;
+        if (!WatchCalls.MayBeWatchCall(invocation)
+            || context.SemanticModel.GetOperation(invocation, context.CancellationToken) is not IInvocationOperation call
+            || !WatchCalls.IsWatchCall(call.TargetMethod))
             return;
         var maskArgument = WatchCalls.Argument(call, WatchCalls.MaskParameter);
         var handlerArgument = WatchCalls.Argument(call, WatchCalls.HandlerParameter);

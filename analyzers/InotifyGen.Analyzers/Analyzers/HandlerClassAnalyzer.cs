@@ -14,7 +14,8 @@ namespace InotifyGen.Analyzers;
 /// The rules about a class and its handler methods: IGEN003 (not partial), IGEN004 (signature), IGEN005 (an event
 /// handled twice at one rank), IGEN006 (a specialised method hides its family method), IGEN007 (handler methods
 /// outside a ProcessEvent class), IGEN011 (flags in an [On(mask)] attribute), IGEN012 (an empty [On] mask), IGEN013 (a
-/// handler attribute on a local function or lambda) and IGEN014 (a file-local handler class).
+/// handler attribute on a local function or lambda), IGEN014 (a file-local handler class) and IGEN015 (a type
+/// containing a handler class is not partial).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
@@ -29,7 +30,8 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.OnAttributeIncludesFlags,
         DiagnosticDescriptors.OnAttributeNamesNoEvent,
         DiagnosticDescriptors.HandlerAttributeOnLocalFunction,
-        DiagnosticDescriptors.HandlerTypeFileLocal);
+        DiagnosticDescriptors.HandlerTypeFileLocal,
+        DiagnosticDescriptors.ContainingTypeNotPartial);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -55,7 +57,7 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || HandlerMethods.IsProcessEvent(type)
-            || !MayDeclareHandlers(type, context.CancellationToken))
+            || !HandlerSyntax.DeclaresCandidateMethod(type, context.CancellationToken))
             return;
         var declared = HandlerMethods.HandlersDeclaredIn(type);
         if (declared.IsEmpty)
@@ -85,36 +87,26 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The cheap test before any attribute is bound: a handler method is named process_* or carries an On... attribute.
-    /// </summary>
-    private static bool MayDeclareHandlers(INamedTypeSymbol type, System.Threading.CancellationToken ct)
-    {
-        foreach (var name in type.MemberNames)
-            if (name.StartsWith(EventTable.HandlerPrefix, System.StringComparison.Ordinal))
-                return true;
-        foreach (var reference in type.DeclaringSyntaxReferences)
-            if (reference.GetSyntax(ct) is TypeDeclarationSyntax declaration)
-                foreach (var member in declaration.Members)
-                    if (member is MethodDeclarationSyntax method && MayBeHandlerAttribute(method.AttributeLists))
-                        return true;
-        // From metadata (never analysed here) or with no candidate: nothing to classify.
-        return false;
-    }
-
-    /// <summary>
-    /// IGEN003 and IGEN014: the generator cannot add this class's dispatch (a part or a containing type is not
-    /// partial, or it is file-local) and it needs one: some event goes to a method its base's switch does not call.
+    /// IGEN003, IGEN014 and IGEN015: the generator cannot add this class's dispatch (it is not partial, it is
+    /// file-local, or a type containing it is not partial) and it needs one: some event goes to a method its base's
+    /// switch does not call. Each is reported on the handler class, so that it belongs to the class's own analysis
+    /// (the IDE shows it, and Fix All finds it, wherever the class is open).
     /// </summary>
     private static void ReportNoGeneratedDispatch(SymbolAnalysisContext context, INamedTypeSymbol type, DispatchPlan plan)
     {
         var ct = context.CancellationToken;
-        var notPartial = new List<(INamedTypeSymbol Type, TypeDeclarationSyntax Declaration)>();
-        for (var t = type; t is not null; t = t.ContainingType)
+        var notPartial = new List<TypeDeclarationSyntax>();
+        foreach (var reference in type.DeclaringSyntaxReferences)
+            if (reference.GetSyntax(ct) is TypeDeclarationSyntax decl && !decl.Modifiers.Any(SyntaxKind.PartialKeyword))
+                notPartial.Add(decl);
+        // A type that is not partial has one declaration (CS0260 otherwise), so each container is named once.
+        var containers = new List<string>();
+        for (var t = type.ContainingType; t is not null; t = t.ContainingType)
             foreach (var reference in t.DeclaringSyntaxReferences)
                 if (reference.GetSyntax(ct) is TypeDeclarationSyntax decl && !decl.Modifiers.Any(SyntaxKind.PartialKeyword))
-                    notPartial.Add((t, decl));
+                    containers.Insert(0, "'" + t.Name + "'");
         var fileLocal = DispatchPlan.IsFileLocal(type);
-        if ((notPartial.Count == 0 && !fileLocal) || plan.BaseDispatchReachesEveryHandler(ct))
+        if ((notPartial.Count == 0 && containers.Count == 0 && !fileLocal) || plan.BaseDispatchReachesEveryHandler(ct))
             return;
         var handlerName = type.ToDisplayString(NestedNameFormat);
         if (fileLocal)
@@ -123,9 +115,12 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerTypeFileLocal, type.Locations[0], handlerName));
             return;
         }
-        foreach (var (t, decl) in notPartial)
+        foreach (var decl in notPartial)
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerTypeNotPartial,
-                decl.Identifier.GetLocation(), t.Name, handlerName));
+                decl.Identifier.GetLocation(), type.Name, handlerName));
+        if (containers.Count > 0)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial,
+                type.Locations[0], handlerName, Describe.JoinAnd(containers)));
     }
 
     /// <summary>IGEN013: a handler attribute on a local function or a lambda, which no dispatch ever calls.</summary>
@@ -134,9 +129,9 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
         var ct = context.CancellationToken;
         var (symbol, what) = context.Node switch
         {
-            LocalFunctionStatementSyntax f when MayBeHandlerAttribute(f.AttributeLists) =>
+            LocalFunctionStatementSyntax f when HandlerSyntax.HasCandidateAttribute(f.AttributeLists) =>
                 (context.SemanticModel.GetDeclaredSymbol(f, ct) as IMethodSymbol, "the local function '" + f.Identifier.ValueText + "'"),
-            ParenthesizedLambdaExpressionSyntax l when MayBeHandlerAttribute(l.AttributeLists) =>
+            ParenthesizedLambdaExpressionSyntax l when HandlerSyntax.HasCandidateAttribute(l.AttributeLists) =>
                 (context.SemanticModel.GetSymbolInfo(l, ct).Symbol as IMethodSymbol, "a lambda"),
             _ => (null, ""),
         };
@@ -150,28 +145,6 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerAttributeOnLocalFunction, location,
                 attribute.AttributeClass!.Name.Replace("Attribute", ""), what));
         }
-    }
-
-    /// <summary>
-    /// The syntax-only test before an attribute is bound: InotifyGen's handler attributes are all named On...
-    /// (an alias under another name is not seen by these rules; the generator still dispatches it).
-    /// </summary>
-    private static bool MayBeHandlerAttribute(SyntaxList<AttributeListSyntax> lists)
-    {
-        foreach (var list in lists)
-            foreach (var attribute in list.Attributes)
-            {
-                var name = attribute.Name switch
-                {
-                    QualifiedNameSyntax q => q.Right.Identifier.ValueText,
-                    AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
-                    SimpleNameSyntax n => n.Identifier.ValueText,
-                    _ => "",
-                };
-                if (name.StartsWith("On", System.StringComparison.Ordinal))
-                    return true;
-            }
-        return false;
     }
 
     private static void ReportOutsideProcessEvent(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<HandlerMethod> declared)
@@ -287,7 +260,9 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             if (entry.Rank != HandlerMethods.SpecialisedRank)
                 continue;
             var (evt, depth, winner) = (entry.Event, entry.Depth, entry.Method);
-            if (!FamilyHandler(levels, evt, out var family, out var familyDepth) || (winner is not null && ReferenceEquals(family, winner)))
+            // The family handler the event would go to without the specialised one: the plan's own lookup at the next rank.
+            if (!HandlerMethods.FindAtRank(levels, evt, HandlerMethods.FamilyRank, out var familyDepth, out var family)
+                || (winner is not null && ReferenceEquals(family, winner)))
                 continue;
             // Only where this class declares one of the two, so a base class's pair is reported once, on the base.
             if (depth != 0 && familyDepth != 0)
@@ -306,33 +281,5 @@ public sealed class HandlerClassAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SpecialisedHidesFamily, location,
                 specialised?.Method.Name ?? compiledBase, Describe.Events(events), family?.Method.Name ?? compiledBase));
         }
-    }
-
-    /// <summary>
-    /// The first family handler of <paramref name="evt"/> (most derived first): a method, or null with true when only
-    /// a compiled base's summary shows one. The summary records each event at its winning rank, so an event its
-    /// own specialised method takes is not seen there as family: that pair belongs to the base.
-    /// </summary>
-    private static bool FamilyHandler(ImmutableArray<HandlerLevel> levels, EventMask evt, out HandlerMethod? family, out int depth)
-    {
-        for (depth = 0; depth < levels.Length; depth++)
-        {
-            foreach (var h in levels[depth].Methods)
-            {
-                if (h.HasAllowedSignature && h.RankOf(evt) == HandlerMethods.FamilyRank)
-                {
-                    family = h;
-                    return true;
-                }
-            }
-            if (levels[depth].Summary is { } s && s.RankOf(evt) == HandlerMethods.FamilyRank)
-            {
-                family = null;
-                return true;
-            }
-        }
-        family = null;
-        depth = -1;
-        return false;
     }
 }

@@ -35,7 +35,7 @@ public sealed class HandlerNameAnalyzer : DiagnosticAnalyzer
         var method = (IMethodSymbol)context.Symbol;
         // The process_ prefix is reserved for handlers in a ProcessEvent class, as in pyinotify. An override
         // was already reported where its base method is declared.
-        if (method.MethodKind != MethodKind.Ordinary || method.IsOverride || !HandlerMethods.HasHandlerPrefix(method)
+        if (!HandlerMethods.HasHandlerPrefix(method) || method.MethodKind != MethodKind.Ordinary || method.IsOverride
             || !HandlerMethods.DerivesFromProcessEvent(method.ContainingType)
             || DispatchPlan.WritesOwnDispatch(method.ContainingType))
             return;

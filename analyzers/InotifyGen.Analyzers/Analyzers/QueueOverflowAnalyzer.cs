@@ -3,7 +3,10 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using InotifyGen.Analyzers.Diagnostics;
 using InotifyGen.Roslyn;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -32,7 +35,9 @@ public sealed class QueueOverflowAnalyzer : DiagnosticAnalyzer
                 return;
             var state = new State();
             start.RegisterSymbolAction(state.CollectOverflowHandler, SymbolKind.NamedType);
-            start.RegisterOperationAction(state.CollectCreation, OperationKind.ObjectCreation);
+            // Creations are bound from syntax, and only a watch call's argument as an operation: an operation action
+            // would build the operation tree of every method body in the compilation.
+            start.RegisterSyntaxNodeAction(state.CollectCreation, SyntaxKind.ObjectCreationExpression, SyntaxKind.ImplicitObjectCreationExpression);
             start.RegisterCompilationEndAction(state.Report);
         });
     }
@@ -47,7 +52,7 @@ public sealed class QueueOverflowAnalyzer : DiagnosticAnalyzer
         public void CollectOverflowHandler(SymbolAnalysisContext context)
         {
             var type = (INamedTypeSymbol)context.Symbol;
-            if (!HandlerMethods.DerivesFromProcessEvent(type))
+            if (!HandlerSyntax.DeclaresCandidateMethod(type, context.CancellationToken) || !HandlerMethods.DerivesFromProcessEvent(type))
                 return;
             foreach (var h in HandlerMethods.HandlersDeclaredIn(type))
             {
@@ -59,21 +64,24 @@ public sealed class QueueOverflowAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        public void CollectCreation(OperationAnalysisContext context)
+        public void CollectCreation(SyntaxNodeAnalysisContext context)
         {
-            var creation = (IObjectCreationOperation)context.Operation;
-            if (creation.Type is not INamedTypeSymbol type || !HandlerMethods.DerivesFromProcessEvent(type))
+            var ct = context.CancellationToken;
+            if (context.SemanticModel.GetTypeInfo(context.Node, ct).Type is not INamedTypeSymbol type || !HandlerMethods.DerivesFromProcessEvent(type))
                 return;
-            var perWatch = IsWatchHandlerArgument(creation);
+            var perWatch = IsWatchHandlerArgument(context.Node, context.SemanticModel, ct);
             _onlyPerWatch.AddOrUpdate(type, perWatch, (_, before) => before && perWatch);
         }
 
-        private static bool IsWatchHandlerArgument(IOperation creation)
+        /// <summary>True when the creation, maybe parenthesised or cast, is the handler argument of AddWatch or UpdateWatch.</summary>
+        private static bool IsWatchHandlerArgument(SyntaxNode creation, SemanticModel model, CancellationToken ct)
         {
             var parent = creation.Parent;
-            while (parent is IConversionOperation)
+            while (parent is ParenthesizedExpressionSyntax or CastExpressionSyntax)
                 parent = parent.Parent;
-            return parent is IArgumentOperation { Parameter.Name: WatchCalls.HandlerParameter, Parent: IInvocationOperation call }
+            return parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } } argument
+                && WatchCalls.MayBeWatchCall(invocation)
+                && model.GetOperation(argument, ct) is IArgumentOperation { Parameter.Name: WatchCalls.HandlerParameter, Parent: IInvocationOperation call }
                 && WatchCalls.IsWatchCall(call.TargetMethod);
         }
 

@@ -1,5 +1,6 @@
 using InotifyGen.Roslyn;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace InotifyGen.Analyzers;
@@ -16,6 +17,16 @@ internal static class WatchCalls
         method.Name is "AddWatch" or "UpdateWatch"
         && method.ContainingType is { Name: WatchManagerName, ContainingType: null } t
         && t.ContainingNamespace is { Name: HandlerMethods.Namespace } ns && ns.ContainingNamespace is { IsGlobalNamespace: true };
+
+    /// <summary>The syntax-only test before a call is bound: it calls something named AddWatch or UpdateWatch.</summary>
+    public static bool MayBeWatchCall(InvocationExpressionSyntax invocation) =>
+        (invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax m => m.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax b => b.Name.Identifier.ValueText,
+            SimpleNameSyntax n => n.Identifier.ValueText,
+            _ => "",
+        }) is "AddWatch" or "UpdateWatch";
 
     /// <summary>The argument bound to <paramref name="parameterName"/>, or null.</summary>
     public static IArgumentOperation? Argument(IInvocationOperation call, string parameterName)

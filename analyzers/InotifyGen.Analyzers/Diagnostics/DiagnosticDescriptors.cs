@@ -22,6 +22,7 @@ internal static class DiagnosticDescriptors
     public const string OnAttributeNamesNoEventId = "IGEN012";
     public const string HandlerAttributeOnLocalFunctionId = "IGEN013";
     public const string HandlerTypeFileLocalId = "IGEN014";
+    public const string ContainingTypeNotPartialId = "IGEN015";
 
     /// <summary>The property of an IGEN001 diagnostic that holds the suggested name, for the rename fix.</summary>
     public const string SuggestedNameProperty = "SuggestedName";
@@ -47,7 +48,7 @@ internal static class DiagnosticDescriptors
         HandlerTypeNotPartialId, Handlers, DiagnosticSeverity.Error,
         "Handler class is not partial",
         "'{0}' must be partial so the generator can add the event dispatch of '{1}'; as it is, no handler method of '{1}' is ever called",
-        "The source generator adds the dispatch switch to the handler class itself, so the class and every type that contains it must be declared partial.");
+        "The source generator adds the dispatch switch to the handler class itself, in another part of it, so the class must be declared partial.");
 
     public static readonly DiagnosticDescriptor InvalidHandlerSignature = Create(
         InvalidHandlerSignatureId, Handlers, DiagnosticSeverity.Warning,
@@ -115,6 +116,12 @@ internal static class DiagnosticDescriptors
         "Handler class is file-local",
         "'{0}' is file-local, so the generator cannot add its event dispatch and no handler method of it is ever called; declare it without 'file' (internal, or nested and private)",
         "The source generator adds the dispatch in a file of its own, and no other file can add to a file-local type (or to a type inside one).");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Create(
+        ContainingTypeNotPartialId, Handlers, DiagnosticSeverity.Error,
+        "Type containing a handler class is not partial",
+        "'{0}' is nested in {1}, which must be partial so the generator can add its event dispatch; as it is, no handler method of '{0}' is ever called",
+        "The source generator adds the dispatch to a nested handler class by reopening every type that contains it, so each of them must be declared partial too.");
 
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity,
         string title, string message, string description, params string[] tags) =>
