@@ -6,10 +6,10 @@ namespace InotifyGen.Hosting;
 /// <summary>When <see cref="InotifyHealthCheck"/> reports the inotify service degraded.</summary>
 public sealed class InotifyHealthCheckOptions
 {
-    /// <summary>Degraded once the watches held reach this share of <c>fs.inotify.max_user_watches</c>. Default 0.9.</summary>
+    /// <summary>Degraded once the watches held reach this share of the watch limit that applies (<c>fs.inotify.max_user_watches</c>, or a user namespace's lower <c>user.max_inotify_watches</c>). Default 0.9.</summary>
     public double WatchLimitRatio { get; set; } = 0.9;
 
-    /// <summary>The watch limit to compare with; null (the default) reads <c>/proc/sys/fs/inotify/max_user_watches</c>.</summary>
+    /// <summary>The watch limit to compare with; null (the default) reads the one that applies (see <see cref="WatchLimitRatio"/>).</summary>
     public int? MaxUserWatches { get; set; }
 
     /// <summary>Degraded when the kernel's event queue overflowed this many times within <see cref="OverflowWindow"/>. Default 2.</summary>
@@ -49,7 +49,9 @@ public sealed class InotifyHealthCheck : IHealthCheck
         if (!_service.IsRunning || _service.WatchManager is not { IsClosed: false } wm)
             return HealthCheckResult.Unhealthy("the inotify notifier is not running (the host has not started it, or it stopped)");
         var watches = wm.Watches.Count;
-        var limit = _options.MaxUserWatches ?? ReadLimit();
+        // The limit that applies: inside a user namespace (a container) its own user.max_inotify_watches can be the lower one.
+        var applied = _options.MaxUserWatches is { } given ? new AppliedLimit("fs.inotify.max_user_watches", given, null) : InotifyLimits.WatchLimit;
+        var limit = applied.Value ?? 0;
         var overflows = _service.Overflows?.CountSince(DateTime.UtcNow - _options.OverflowWindow) ?? 0;
         var data = new Dictionary<string, object>
         {
@@ -59,19 +61,13 @@ public sealed class InotifyHealthCheck : IHealthCheck
         };
         if (limit > 0 && watches >= limit * _options.WatchLimitRatio)
             return HealthCheckResult.Degraded(
-                $"{watches} inotify watches held, near fs.inotify.max_user_watches = {limit}: raise it (sysctl fs.inotify.max_user_watches=N) or watch fewer directories", data: data);
+                $"{watches} inotify watches held, near {applied}: raise it (sysctl {applied.Sysctl}=N) or watch fewer directories", data: data);
         if (overflows >= _options.RepeatedOverflows)
             return HealthCheckResult.Degraded(
                 $"the inotify event queue overflowed {overflows} times in the last {_options.OverflowWindow}: raise fs.inotify.max_queued_events, make the handlers faster, or set RescanOnOverflow", data: data);
         if (!_service.WatchesReady.IsCompleted)
             return HealthCheckResult.Degraded($"still walking the watched trees at start: {watches} watches so far", data: data);
         return HealthCheckResult.Healthy($"{watches} inotify watches", data);
-    }
-
-    private static int ReadLimit()
-    {
-        try { return InotifyLimits.MaxUserWatches; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return 0; }
     }
 }
 
