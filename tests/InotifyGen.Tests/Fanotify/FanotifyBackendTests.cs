@@ -213,11 +213,12 @@ public class FanotifyBackendTests(FanotifyMounts mounts) : IClassFixture<Fanotif
 
     [Theory]
     [InlineData("tmpfs")]
-    [InlineData("ext4")]
+    // Not ext4: there fanotify reports a directory's deletion only when the kernel evicts its inode, which a cached
+    // dentry can put off for any time (CI saw no event within 10 s once); docs/semantics.md section 11 says so.
     public void WatchedDirectoryDeleted_DeleteSelfThenIgnored_AndTheWatchIsForgotten(string fileSystem)
     {
         // The first watched directory of a file system holds the manager's fd for open_by_handle_at, which keeps
-        // its IN_DELETE_SELF back until the manager closes (docs/semantics.md section 10): delete a second one.
+        // its IN_DELETE_SELF back until the manager closes (docs/semantics.md section 11): delete a second one.
         using var rec = Watch(fileSystem, out _, Tree | EventMask.DeleteSelf);
         var top = mounts.NewDirectory(fileSystem);
         var wd = rec.WatchManager.AddWatch(top, Tree | EventMask.DeleteSelf, recursive: true, quiet: false)[top];
