@@ -48,7 +48,22 @@ internal sealed unsafe class DirectoryPaths(int capacity = DirectoryPaths.Defaul
     /// handle_type, f_handle) on file system <paramref name="fsid"/>; null when it lies outside every root or can no
     /// longer be found (deleted before its event was read, and not cached).
     /// </summary>
-    public DirectoryPlace? Find(ulong fsid, ReadOnlySpan<byte> handle) => Find(fsid, handle, 0);
+    public DirectoryPlace? Find(ulong fsid, ReadOnlySpan<byte> handle) => Find(fsid, handle, 0, out _);
+
+    /// <summary>
+    /// <see cref="Find(ulong, ReadOnlySpan{byte})"/>, and whether a null means the directory is gone (deleted, with
+    /// no record of its deletion among the hints) rather than outside every root.
+    /// </summary>
+    public DirectoryPlace? Find(ulong fsid, ReadOnlySpan<byte> handle, out bool gone) => Find(fsid, handle, 0, out gone);
+
+    /// <summary>The wd of the watched root whose own file handle is <paramref name="handle"/>, or null.</summary>
+    public int? RootOf(ulong fsid, ReadOnlySpan<byte> handle)
+    {
+        foreach (var root in _roots)
+            if (root.Fsid == fsid && handle.SequenceEqual(root.Handle))
+                return root.Wd;
+        return null;
+    }
 
     /// <summary>
     /// Notes, for the read being translated, that the directory <paramref name="child"/> is (or was, when deleted)
@@ -63,16 +78,21 @@ internal sealed unsafe class DirectoryPaths(int capacity = DirectoryPaths.Defaul
     /// <summary>The read is translated: its hints are forgotten (the cache keeps what they resolved).</summary>
     public void ClearHints() => _hints.Clear();
 
-    private DirectoryPlace? Find(ulong fsid, ReadOnlySpan<byte> handle, int depth)
+    private DirectoryPlace? Find(ulong fsid, ReadOnlySpan<byte> handle, int depth, out bool gone)
     {
+        gone = false;
         var cacheable = HandleKey.TryMake(fsid, handle, out var key);
         if (cacheable && _cache.TryGetValue(key, out var known))
             return known;
         if (!TryResolve(fsid, handle, out var place))
         {
             // Gone before its event was read: a deletion in this same read may still say where it was.
-            if (!cacheable || depth >= MaxHintDepth || !_hints.TryGetValue(key, out var hint)
-                || Find(hint.Fsid, hint.Parent, depth + 1) is not { } parent)
+            if (!cacheable || depth >= MaxHintDepth || !_hints.TryGetValue(key, out var hint))
+            {
+                gone = true;
+                return null;
+            }
+            if (Find(hint.Fsid, hint.Parent, depth + 1, out gone) is not { } parent)
                 return null;
             place = new DirectoryPlace(parent.Wd, parent.Relative.Length == 0 ? hint.Name : [.. parent.Relative, (byte)'/', .. hint.Name]);
         }

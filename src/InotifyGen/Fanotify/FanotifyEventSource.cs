@@ -19,13 +19,24 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
         EventMask.CloseNoWrite, EventMask.Delete, EventMask.DeleteSelf,
     ];
 
-    private readonly byte[] _in = new byte[64 * 1024];
+    /// <summary>How much one read of the group asks for.</summary>
+    private const int ReadSize = 64 * 1024;
+
+    /// <summary>A read, after what the last translation held back (at most one read's worth).</summary>
+    private readonly byte[] _in = new byte[2 * ReadSize];
     private readonly DirectoryPaths _paths = new();
     private readonly List<int> _ignored = new();
     private byte[] _out = new byte[64 * 1024];
     private int _outHead, _outTail;
     private FanotifyRoot[]? _roots;
     private uint _cookie;
+
+    /// <summary>
+    /// How many bytes at the start of <see cref="_in"/> the last translation held back: from the first record whose
+    /// directory was gone with no record of its deletion read yet. rmdir queues that record a moment after the
+    /// directory stops opening, so the held records are translated with the next read, and then never held again.
+    /// </summary>
+    private int _held;
 
     /// <summary>The cache of directory paths (for tests and the benchmark).</summary>
     internal DirectoryPaths Paths => _paths;
@@ -49,10 +60,10 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
         return n;
     }
 
-    public int Pending() => _outTail - _outHead + kernel.Pending();
+    public int Pending() => _outTail - _outHead + _held + kernel.Pending();
 
     public bool Wait(TimeSpan? timeout, bool forEvents) =>
-        forEvents && (_outHead != _outTail || HasIgnored()) ? true : kernel.Wait(timeout, forEvents);
+        forEvents && (_outHead != _outTail || _held > 0 || HasIgnored()) ? true : kernel.Wait(timeout, forEvents);
 
     public void Wake() => kernel.Wake();
 
@@ -67,35 +78,47 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
     /// <summary>Reads the group until a read gives something inside a root, or the group has nothing more.</summary>
     private void Refill()
     {
-        if (!ReferenceEquals(_roots, instance.Roots))
-        {
-            _roots = instance.Roots;
-            _paths.SetRoots(_roots);
-        }
         instance.TakeIgnored(_ignored);
         foreach (var wd in _ignored)
             Emit(wd, EventMask.Ignored, 0, default, default);
         _ignored.Clear();
         while (_outHead == _outTail)
         {
-            var n = kernel.Read(_in);
-            if (n <= 0)
+            if (!ReferenceEquals(_roots, instance.Roots)) // before each read: a root added meanwhile owns what it reads
+            {
+                _roots = instance.Roots;
+                _paths.SetRoots(_roots);
+            }
+            var n = Math.Max(0, kernel.Read(_in.AsSpan(_held, ReadSize)));
+            if (n == 0 && _held == 0)
                 return;
-            Translate(_in.AsSpan(0, n));
+            // What was held is held no longer: with the next read, or with none when the group had nothing more.
+            var length = _held + n;
+            var mayHoldFrom = n == 0 ? length : _held > 0 ? RecordEnd(_in.AsSpan(0, length)) : 0;
+            var used = Translate(_in.AsSpan(0, length), mayHoldFrom);
+            _in.AsSpan(used, length - used).CopyTo(_in);
+            _held = length - used;
         }
     }
 
+    /// <summary>Where the first record of <paramref name="records"/> ends.</summary>
+    private static int RecordEnd(ReadOnlySpan<byte> records) =>
+        records.Length < 4 ? records.Length : Math.Clamp((int)BinaryPrimitives.ReadUInt32LittleEndian(records), 1, records.Length);
+
     /// <summary>
-    /// Turns the fanotify records of one read into inotify records. A first pass notes where each directory created,
-    /// deleted or moved in this read is (its own fid, FAN_REPORT_TARGET_FID): the events inside a directory deleted
-    /// before they were read still get its path from the record of its deletion.
+    /// Turns fanotify records into inotify records and says how many bytes it used. A first pass notes where each
+    /// directory created, deleted or moved among them is (its own fid, FAN_REPORT_TARGET_FID): the events inside a
+    /// directory deleted before they were read still get its path from the record of its deletion. A record from
+    /// <paramref name="mayHoldFrom"/> on whose directory is gone without such a record stops the translation there,
+    /// so that it is translated again with the next read, which holds the deletion.
     /// </summary>
-    internal void Translate(ReadOnlySpan<byte> records)
+    internal int Translate(ReadOnlySpan<byte> records, int mayHoldFrom = int.MaxValue)
     {
         for (var rest = records; Next(ref rest, out var mask, out var dir, out _, out var to, out var self);)
             if ((mask & Libc.FAN_ONDIR) != 0 && self.Valid && (to.Valid ? to : dir) is { Valid: true } place && !place.Name.SequenceEqual("."u8))
                 _paths.Hint(self.Fsid, self.Handle, place.Fsid, place.Handle, place.Name);
-        for (var rest = records; Next(ref rest, out var mask, out var dir, out var from, out var to, out _);)
+        var used = 0;
+        for (var rest = records; Next(ref rest, out var mask, out var dir, out var from, out var to, out var self); used = records.Length - rest.Length)
         {
             if ((mask & (ulong)EventMask.QueueOverflow) != 0)
             {
@@ -103,12 +126,36 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
                 continue;
             }
             var isDir = (mask & Libc.FAN_ONDIR) != 0 ? EventMask.IsDir : EventMask.None;
-            if ((mask & Libc.FAN_RENAME) != 0)
-                Rename(from, to, isDir);
-            else if (dir.Valid)
-                Split((EventMask)(uint)mask, dir, isDir);
+            var rename = (mask & Libc.FAN_RENAME) != 0;
+            var goneFrom = false;
+            var source = rename ? Find(from, out goneFrom) : null;
+            var target = Find(rename ? to : dir, out var gone);
+            if ((gone || goneFrom) && used >= mayHoldFrom)
+            {
+                _paths.ClearHints();
+                return used;
+            }
+            if (rename)
+                Rename(source, target, from.Name, to.Name, isDir);
+            else if (target is { } place)
+                Split((EventMask)(uint)mask, place, dir.Name, isDir);
+            if ((mask & ((ulong)EventMask.Delete | Libc.FAN_ONDIR)) == ((ulong)EventMask.Delete | Libc.FAN_ONDIR) && self.Valid
+                && _paths.RootOf(self.Fsid, self.Handle) is { } deletedRoot)
+            {
+                // A watched directory's own IN_DELETE_SELF waits until its inode is evicted, which a reference to its
+                // dentry puts off for any time; its removal from its parent is the moment it is gone.
+                Emit(deletedRoot, EventMask.DeleteSelf | EventMask.IsDir, 0, default, default, self: true);
+                EndRoot(deletedRoot);
+            }
         }
         _paths.ClearHints();
+        return records.Length;
+    }
+
+    private DirectoryPlace? Find(in Info info, out bool gone)
+    {
+        gone = false;
+        return info.Valid ? _paths.Find(info.Fsid, info.Handle, out gone) : null;
     }
 
     /// <summary>The next record of <paramref name="records"/>: its mask and its directory, rename and object fid records.</summary>
@@ -147,27 +194,30 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
     /// A merged record's events one by one, in <see cref="LifeOrder"/>. Only when an entry both appeared and went
     /// (IN_CREATE|IN_DELETE) is the order in doubt: if the name exists now, it went first and came back.
     /// </summary>
-    private void Split(EventMask mask, in Info dir, EventMask isDir)
+    private void Split(EventMask mask, DirectoryPlace place, ReadOnlySpan<byte> name, EventMask isDir)
     {
-        if (_paths.Find(dir.Fsid, dir.Handle) is not { } place)
-            return;
-        var self = dir.Name.SequenceEqual("."u8);
-        if ((mask & (EventMask.Create | EventMask.Delete)) == (EventMask.Create | EventMask.Delete) && Exists(place, dir.Name))
+        var self = name.SequenceEqual("."u8);
+        if ((mask & (EventMask.Create | EventMask.Delete)) == (EventMask.Create | EventMask.Delete) && Exists(place, name))
         {
-            Emit(place.Wd, EventMask.Delete | isDir, 0, place.Relative, dir.Name);
+            Emit(place.Wd, EventMask.Delete | isDir, 0, place.Relative, name);
             mask &= ~EventMask.Delete;
         }
         foreach (var one in LifeOrder)
             if ((mask & one) != 0)
-                Emit(place.Wd, one | isDir, 0, place.Relative, self ? default : dir.Name, self);
+                Emit(place.Wd, one | isDir, 0, place.Relative, self ? default : name, self);
         if (self && place.Relative.Length == 0 && (mask & EventMask.DeleteSelf) != 0)
             EndRoot(place.Wd); // the watched directory itself is gone: its watch ends, as inotify's does
     }
 
-    /// <summary>Ends a root whose directory was deleted: IN_IGNORED right after its IN_DELETE_SELF.</summary>
+    /// <summary>
+    /// Ends a root whose directory was deleted: IN_IGNORED right after its IN_DELETE_SELF, and the root is no
+    /// longer known, so the other report of its deletion (kernel's IN_DELETE_SELF or its parent's IN_DELETE) ends nothing.
+    /// </summary>
     private void EndRoot(int wd)
     {
         instance.Remove(wd);
+        _roots = instance.Roots;
+        _paths.SetRoots(_roots);
         instance.TakeIgnored(_ignored);
         foreach (var ended in _ignored)
             Emit(ended, EventMask.Ignored, 0, default, default);
@@ -175,15 +225,13 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
     }
 
     /// <summary>Both ends of a move in one record: a pair with a fresh cookie, or one end alone (cookie 0) when the other is outside.</summary>
-    private void Rename(in Info from, in Info to, EventMask isDir)
+    private void Rename(DirectoryPlace? source, DirectoryPlace? target, ReadOnlySpan<byte> fromName, ReadOnlySpan<byte> toName, EventMask isDir)
     {
-        var source = from.Valid ? _paths.Find(from.Fsid, from.Handle) : null;
-        var target = to.Valid ? _paths.Find(to.Fsid, to.Handle) : null;
         var cookie = source is not null && target is not null ? NextCookie() : 0;
         if (source is { } s)
-            Emit(s.Wd, EventMask.MovedFrom | isDir, cookie, s.Relative, from.Name);
+            Emit(s.Wd, EventMask.MovedFrom | isDir, cookie, s.Relative, fromName);
         if (target is { } t)
-            Emit(t.Wd, EventMask.MovedTo | isDir, cookie, t.Relative, to.Name);
+            Emit(t.Wd, EventMask.MovedTo | isDir, cookie, t.Relative, toName);
         if (isDir != 0)
             _paths.Clear(); // every path below the moved directory changed
     }

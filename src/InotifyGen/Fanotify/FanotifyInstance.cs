@@ -208,12 +208,14 @@ internal sealed unsafe class FanotifyInstance : IKernelWatches
     /// <summary>
     /// The fanotify mask for the user's events: the bits up to IN_CLOSE_NOWRITE and IN_CREATE/IN_DELETE are the
     /// same; moves come as FAN_RENAME (both ends in one record, which also keeps the path cache right); events on
-    /// directories only with FAN_ONDIR.
+    /// directories only with FAN_ONDIR. IN_DELETE and IN_DELETE_SELF are always asked for, as inotify ends a watch
+    /// whatever its mask: a watched directory's removal from its parent (or, when a rename replaced it, its inode's
+    /// end) ends its watch (<see cref="FanotifyEventSource"/>); the dispatcher drops what the mask leaves out.
     /// </summary>
     internal static ulong KernelMask(EventMask mask) =>
         ((ulong)mask & (ulong)(EventMask.Access | EventMask.Modify | EventMask.Attrib | EventMask.CloseWrite | EventMask.CloseNoWrite
-            | EventMask.Open | EventMask.Create | EventMask.Delete | EventMask.DeleteSelf))
-        | Libc.FAN_RENAME | Libc.FAN_ONDIR;
+            | EventMask.Open | EventMask.Create))
+        | (ulong)(EventMask.Delete | EventMask.DeleteSelf) | Libc.FAN_RENAME | Libc.FAN_ONDIR;
 
     /// <summary>name_to_handle_at on an open fd into <paramref name="handle"/> (struct file_handle, MAX_HANDLE_SZ bytes).</summary>
     private static bool TryGetHandle(int fd, byte* handle, out int errno)

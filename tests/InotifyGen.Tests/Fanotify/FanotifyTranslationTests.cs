@@ -13,7 +13,11 @@ public class FanotifyTranslationTests
     private static readonly byte[] Root = [1, 0, 0, 0, 0, 0, 0, 0];
     private static readonly byte[] Dir = [2, 0, 0, 0, 0, 0, 0, 0];
 
-    private static List<(int Wd, EventMask Mask, uint Cookie, string Name)> Translate(params byte[][] records)
+    private static List<(int Wd, EventMask Mask, uint Cookie, string Name)> Translate(params byte[][] records) =>
+        Translate((source, _) => source.Translate(records.SelectMany(r => r).ToArray()));
+
+    /// <summary>Runs <paramref name="translate"/> on a source whose one root (wd 5) is <see cref="Root"/>, and reads what it gave.</summary>
+    private static List<(int Wd, EventMask Mask, uint Cookie, string Name)> Translate(Action<FanotifyEventSource, FanotifyInstance> translate)
     {
         using var instance = new FanotifyInstance();
         var source = (FanotifyEventSource)instance.OpenEvents();
@@ -21,7 +25,7 @@ public class FanotifyTranslationTests
         // A mount fd on /proc, which has no file handles: no handle opens, as for directories deleted meanwhile.
         using var proc = new FileDescriptorHandle(Libc.Open("/proc", Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC));
         source.Paths.SetRoots([new FanotifyRoot(5, "/nonexistent-root", "/nonexistent-root"u8.ToArray(), Fsid, proc.Fd, Handle(Root))]);
-        source.Translate(records.SelectMany(r => r).ToArray());
+        translate(source, instance);
         var buffer = new byte[64 * 1024];
         var n = source.Read(buffer);
         var result = new List<(int, EventMask, uint, string)>();
@@ -68,6 +72,34 @@ public class FanotifyTranslationTests
 
         Assert.Equal([(EventMask.Delete, "d/f"), (EventMask.Delete | EventMask.IsDir, "d"), (EventMask.DeleteSelf | EventMask.IsDir, "d/")],
             events.Select(e => (e.Mask, e.Name)));
+    }
+
+    [Fact]
+    public void DirectoryGone_ItsDeletionInTheNextRead_HeldBackUntilThatRead()
+    {
+        byte[] inside = Record(EventMask.Delete, Info(2, Dir, "f"));
+        byte[] deletion = Record(EventMask.Delete | (EventMask)Libc.FAN_ONDIR, Info(2, Root, "d"), Info(1, Dir, null));
+        var events = Translate((source, _) =>
+        {
+            Assert.Equal(0, source.Translate(inside, mayHoldFrom: 0)); // d no longer opens and nothing says where it was
+            Assert.Equal(inside.Length + deletion.Length, source.Translate([.. inside, .. deletion], mayHoldFrom: inside.Length));
+        });
+
+        Assert.Equal([(EventMask.Delete, "d/f"), (EventMask.Delete | EventMask.IsDir, "d")], events.Select(e => (e.Mask, e.Name)));
+    }
+
+    [Fact]
+    public void DirectoryGone_HeldOnlyOnce_ThenItsEventsAreDropped()
+    {
+        byte[] inside = Record(EventMask.Delete, Info(2, Dir, "f"));
+        byte[] later = Record(EventMask.Create, Info(2, Root, "g"));
+        var events = Translate((source, _) =>
+        {
+            Assert.Equal(0, source.Translate(inside, mayHoldFrom: 0));
+            Assert.Equal(inside.Length + later.Length, source.Translate([.. inside, .. later], mayHoldFrom: inside.Length));
+        });
+
+        Assert.Equal([(EventMask.Create, "g")], events.Select(e => (e.Mask, e.Name)));
     }
 
     [Fact]
