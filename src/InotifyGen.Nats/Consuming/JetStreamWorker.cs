@@ -26,15 +26,7 @@ public sealed partial class JetStreamWorker : IAsyncDisposable
             throw new ArgumentException("Invalid JetStream worker options: " + string.Join("; ", problems));
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _connection = new NatsConnection(new NatsOpts
-        {
-            Url = options.Url,
-            Name = $"inotifygen-worker@{Environment.MachineName}",
-            RetryOnInitialConnect = true,
-            MaxReconnectRetry = -1,
-            ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
-            ReconnectWaitMax = TimeSpan.FromSeconds(2),
-        });
+        _connection = JetStreamStream.Connect(options.Url, $"inotifygen-worker@{Environment.MachineName}");
     }
 
     /// <summary>

@@ -72,16 +72,7 @@ public sealed partial class JetStreamPublisher : IAsyncDisposable
             throw new InvalidOperationException("The publisher is already started.");
         if (_options.StatePath is { } statePath)
             _state = TreeState.Load(statePath);
-        _connection = new NatsConnection(new NatsOpts
-        {
-            Url = _options.Url,
-            Name = $"inotifygen@{_options.Host}",
-            RetryOnInitialConnect = true,
-            MaxReconnectRetry = -1,
-            ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
-            ReconnectWaitMax = TimeSpan.FromSeconds(2),
-            LoggerFactory = NullLoggerFactory.Instance,
-        });
+        _connection = JetStreamStream.Connect(_options.Url, $"inotifygen@{_options.Host}");
         _js = new NatsJSContext(_connection);
         NatsMetrics.Track(this);
         _pump = Task.Run(PumpAsync, CancellationToken.None);

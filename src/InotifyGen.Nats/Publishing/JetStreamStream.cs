@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
@@ -14,6 +16,21 @@ public static class JetStreamStream
 
     /// <summary>How long JetStream remembers a message id to drop a re-sent message.</summary>
     public static readonly TimeSpan DuplicateWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A connection that publishers and workers share the rules of: it retries the first connect too, and
+    /// reconnects for ever, 100 ms to 2 s apart, so a server restart is waited out rather than reported as an error.
+    /// </summary>
+    internal static NatsConnection Connect(string url, string clientName) => new(new NatsOpts
+    {
+        Url = url,
+        Name = clientName,
+        RetryOnInitialConnect = true,
+        MaxReconnectRetry = -1,
+        ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
+        ReconnectWaitMax = TimeSpan.FromSeconds(2),
+        LoggerFactory = NullLoggerFactory.Instance,
+    });
 
     /// <summary>
     /// Makes sure the stream <paramref name="name"/> exists; a new one gets <paramref name="subjects"/> (comma-separated),
