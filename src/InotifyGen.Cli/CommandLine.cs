@@ -23,107 +23,62 @@ internal sealed class CommandLine
     private readonly Option<bool> _stats = Flag("--stats", "-s", "Count events and print pyinotify's Stats every 5 s (when events came) and at exit, instead of the event lines");
     private readonly Option<bool> _version = Flag("--version", "-V", "Print the version and exit");
     private readonly Option<bool> _rawFormat = Flag("--raw-format", "-f", "Disable the coloured output format (colour is used only on a terminal with NO_COLOR unset)");
-    private readonly Option<string> _command = new("--command", "-c")
-    {
-        Description = "Shell command run (sh -c) after each batch of events; the batch is on its stdin and in INOTIFYGEN_* variables",
-        HelpName = "CMD",
-    };
+    private readonly Option<string> _command = Value("--command", "-c", "CMD",
+        "Shell command run (sh -c) after each batch of events; the batch is on its stdin and in INOTIFYGEN_* variables");
 
     // Output formats.
     private readonly Option<bool> _json = Flag("--json", null, "Write one JSON object per event");
     private readonly Option<bool> _csv = Flag("--csv", null, "Write inotifywait's CSV: watch path, events, file name");
-    private readonly Option<string> _format = new("--format")
-    {
-        Description = "Write one line per event from a template: %w watch path, %f file name, %e events, %Xe events separated by X, %T time, %n newline, %0 NUL, %% percent",
-        HelpName = "FMT",
-    };
+    private readonly Option<string> _format = Value("--format", "FMT",
+        "Write one line per event from a template: %w watch path, %f file name, %e events, %Xe events separated by X, %T time, %n newline, %0 NUL, %% percent");
     private readonly Option<bool> _print0 = Flag("--print0", "-0",
         "End each event with NUL instead of a newline, for xargs -0 (names may hold newlines)", "--null");
-    private readonly Option<string> _timefmt = new("--timefmt")
-    {
-        Description = "strftime format of %T: %Y %y %m %d %e %H %I %M %S %p %j %a %A %b %B %h %F %T %D %R %s %z %Z %n %t %% (default %H:%M)",
-        HelpName = "FMT",
-    };
+    private readonly Option<string> _timefmt = Value("--timefmt", "FMT",
+        "strftime format of %T: %Y %y %m %d %e %H %I %M %S %p %j %a %A %b %B %h %F %T %D %R %s %z %Z %n %t %% (default %H:%M)");
 
     // inotifywait's options.
     private readonly Option<bool> _monitor = Flag("--monitor", "-m", "Keep watching after the first event (the default; accepted for inotifywait compatibility)");
     private readonly Option<bool> _once = Flag("--once", "-1", "Exit (code 0) after the first event");
-    private readonly Option<string> _timeout = new("--timeout", "-t")
-    {
-        Description = "Exit with code 2 when no event arrives for SEC seconds (0: never)",
-        HelpName = "SEC",
-    };
+    private readonly Option<string> _timeout = Value("--timeout", "-t", "SEC",
+        "Exit with code 2 when no event arrives for SEC seconds (0: never)");
     private readonly Option<string[]> _exclude = Regexes("--exclude", "Ignore events on paths matching this POSIX extended regex (and do not watch such directories)");
     private readonly Option<string[]> _excludei = Regexes("--excludei", "Like --exclude, case-insensitive");
     private readonly Option<string[]> _include = Regexes("--include", "Report only events on paths matching this POSIX extended regex");
     private readonly Option<string[]> _includei = Regexes("--includei", "Like --include, case-insensitive");
-    private readonly Option<string> _fromFile = new("--fromfile")
-    {
-        Description = "Read paths to watch from FILE, one a line ('-' for stdin); a line starting with @ excludes that path",
-        HelpName = "FILE",
-    };
-    private readonly Option<string> _outFile = new("--outfile", "-o")
-    {
-        Description = "Append events to FILE instead of writing them to stdout",
-        HelpName = "FILE",
-    };
+    private readonly Option<string> _fromFile = Value("--fromfile", "FILE",
+        "Read paths to watch from FILE, one a line ('-' for stdin); a line starting with @ excludes that path");
+    private readonly Option<string> _outFile = Value("--outfile", "-o", "FILE",
+        "Append events to FILE instead of writing them to stdout");
     private readonly Option<bool> _rescan = Flag("--rescan-on-overflow", null,
         "When the kernel queue overflows, walk the -r/-a trees again: watch what is new, drop what is gone, and report an IN_Q_OVERFLOW per tree (flagged events_lost in --json)");
     private readonly Option<bool> _pyinotifyStream = Flag("--pyinotify-stream", null,
         "Report exactly what pyinotify reports: no synthesised IN_CLOSE_WRITE for a file that a new directory's listing finds already closed (by default each file that appears in a -r/-a tree is closed once)");
-    private readonly Option<string> _backend = new("--backend")
-    {
-        Description = "Watch through inotify (the default: a watch per directory) or fanotify (root only: one filesystem mark for a whole tree, no walk; " +
-            "falls back to inotify, saying why, where refused)",
-        HelpName = "inotify|fanotify",
-    };
+    private readonly Option<string> _backend = Value("--backend", "inotify|fanotify",
+        "Watch through inotify (the default: a watch per directory) or fanotify (root only: one filesystem mark for a whole tree, no walk; " +
+            "falls back to inotify, saying why, where refused)");
     private readonly Option<bool> _quiet = Flag("--quiet", "-q", "Print only events: no set-up progress and no \"Watches established.\"");
 
     // Daemon options.
     private readonly Option<bool> _daemon = Flag("--daemon", "-d", "Detach and run in the background (needs -o or --stdout to keep the events)");
-    private readonly Option<string> _pidFile = new("--pid-file")
-    {
-        Description = "With --daemon: write the daemon's pid to FILE (default /var/run/inotifygen.pid); an existing live one is an error",
-        HelpName = "FILE",
-    };
+    private readonly Option<string> _pidFile = Value("--pid-file", "FILE",
+        "With --daemon: write the daemon's pid to FILE (default /var/run/inotifygen.pid); an existing live one is an error");
     private readonly Option<bool> _forceKill = Flag("--force-kill", null, "With --daemon: kill the process named in an existing pid file first");
-    private readonly Option<string> _stdout = new("--stdout")
-    {
-        Description = "With --daemon: redirect the daemon's stdout to FILE (default /dev/null)",
-        HelpName = "FILE",
-    };
-    private readonly Option<string> _stderr = new("--stderr")
-    {
-        Description = "With --daemon: redirect the daemon's stderr to FILE (default /dev/null)",
-        HelpName = "FILE",
-    };
+    private readonly Option<string> _stdout = Value("--stdout", "FILE",
+        "With --daemon: redirect the daemon's stdout to FILE (default /dev/null)");
+    private readonly Option<string> _stderr = Value("--stderr", "FILE",
+        "With --daemon: redirect the daemon's stderr to FILE (default /dev/null)");
 
     // Publishing to NATS JetStream (InotifyGen.Nats).
-    private readonly Option<string> _publish = new("--publish")
-    {
-        Description = "Publish each event (its --json object) to the NATS JetStream server at URL (nats://HOST:PORT), acknowledged, instead of printing it",
-        HelpName = "URL",
-    };
-    private readonly Option<string> _subject = new("--subject")
-    {
-        Description = "With --publish: the subject; {host} and {watch} are replaced by the host name and the watched path as tokens (default inotify.{host}.{watch})",
-        HelpName = "SUBJECT",
-    };
-    private readonly Option<string> _stream = new("--stream")
-    {
-        Description = "With --publish: the JetStream stream, created as a work queue on inotify.> when missing (default INOTIFY)",
-        HelpName = "NAME",
-    };
-    private readonly Option<string> _state = new("--state")
-    {
-        Description = "With --publish: keep the tree's state at the last acknowledged publish in FILE, and on start publish what changed while not running",
-        HelpName = "FILE",
-    };
-    private readonly Option<string> _publishBuffer = new("--publish-buffer")
-    {
-        Description = "With --publish: how many events may wait for the server; beyond it they are lost and an IN_Q_OVERFLOW (events_lost) follows (default 100000)",
-        HelpName = "N",
-    };
+    private readonly Option<string> _publish = Value("--publish", "URL",
+        "Publish each event (its --json object) to the NATS JetStream server at URL (nats://HOST:PORT), acknowledged, instead of printing it");
+    private readonly Option<string> _subject = Value("--subject", "SUBJECT",
+        "With --publish: the subject; {host} and {watch} are replaced by the host name and the watched path as tokens (default inotify.{host}.{watch})");
+    private readonly Option<string> _stream = Value("--stream", "NAME",
+        "With --publish: the JetStream stream, created as a work queue on inotify.> when missing (default INOTIFY)");
+    private readonly Option<string> _state = Value("--state", "FILE",
+        "With --publish: keep the tree's state at the last acknowledged publish in FILE, and on start publish what changed while not running");
+    private readonly Option<string> _publishBuffer = Value("--publish-buffer", "N",
+        "With --publish: how many events may wait for the server; beyond it they are lost and an IN_Q_OVERFLOW (events_lost) follows (default 100000)");
 
     // Hidden from --help: the man page and the shell completions, rendered from this table (Docs/).
     private readonly Option<bool> _man = new("--man") { Description = "Print the manual page (roff) and exit", Arity = ArgumentArity.Zero, Hidden = true };
@@ -352,6 +307,12 @@ internal sealed class CommandLine
         var aliases = new[] { alias, alias2 }.OfType<string>().ToArray();
         return new Option<bool>(name, aliases) { Description = description, Arity = ArgumentArity.Zero };
     }
+
+    /// <summary>An option with one value, named <paramref name="helpName"/> in --help.</summary>
+    private static Option<string> Value(string name, string helpName, string description) => Value(name, null, helpName, description);
+
+    private static Option<string> Value(string name, string? alias, string helpName, string description) =>
+        new(name, alias is null ? [] : [alias]) { Description = description, HelpName = helpName };
 
     private static Option<string[]> Regexes(string name, string description) =>
         new(name) { Description = description, HelpName = "REGEX", AllowMultipleArgumentsPerToken = false };
