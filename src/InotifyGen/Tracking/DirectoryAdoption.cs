@@ -16,6 +16,8 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     // them) are still queued. Read against the new path, those events would name places that never were: the table
     // moves each one only when the stream has passed the listing that found it.
     private readonly List<(Watch Watch, string To, long At)> _relocations = new();
+    // New watches whose listing was due when a listing found them elsewhere: listed where they went, once moved there.
+    private readonly List<Watch> _listAfterMove = new();
 
     public void OnCreate(Watch w, EventMask mask, ReadOnlySpan<byte> name)
     {
@@ -135,11 +137,14 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
 
     private void Move(Watch watch, string to)
     {
+        var list = _listAfterMove.Remove(watch);
         if (watch.IsRemoved || watch.Path == to)
             return;
         var from = watch.Path;
         manager.RenameTree(from, to);
         Rebase(from, to);
+        if (list)
+            ReportContent(watch);
     }
 
     /// <summary>Whether <paramref name="w"/> waits to be moved to where a listing found it: it did not leave the tree.</summary>
@@ -157,6 +162,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         _missed.Clear();
         completion.Reset();
         Relocate(long.MaxValue, reached: true); // what a listing found is still true; only the queued past is lost
+        _listAfterMove.Clear();
     }
 
     /// <summary>
@@ -193,6 +199,13 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             var dir = pending.Pop();
             if (dir.IsRemoved)
                 continue;
+            if (IsRelocating(dir))
+            {
+                // Watched a moment ago and already found elsewhere by its inode: its old path holds nothing of it,
+                // and detaching it as "removed later" would drop the watch its new place has. Listed once moved.
+                _listAfterMove.Add(dir);
+                continue;
+            }
             var entries = fs.List(dir.Path);
             if (RemovedLater(dir.Path))
             {

@@ -37,8 +37,12 @@ public class ModelTests(ITestOutputHelper output)
                        select (kind, a, b, when)).ArrayOf()
         select new Scenario(treeSeed, rescan, rescan ? limit : 16384, steps);
 
-    [ExplorationFact("about 1 scenario in 250 ends with a directory unwatched, or reports a path its directory never " +
-        "had, when a listing found it at a new place before its queued moves were read (docs/semantics.md, 'Open races')")]
+    /// <summary>
+    /// 300 scenarios of a fixed seed in CI (about 2 s). INOTIFYGEN_MODEL_SEED, INOTIFYGEN_MODEL_RUNS and
+    /// INOTIFYGEN_MODEL_BACK_IN=1 explore further; moving back in what left the tree still finds about 1 failing
+    /// scenario in 800 (docs/semantics.md, "Open races").
+    /// </summary>
+    [Fact]
     public void RandomOperations_TableEqualsDisk_AfterEveryDrain_AndEveryPathTrue()
     {
         var runs = 0;
@@ -59,6 +63,9 @@ public class ModelTests(ITestOutputHelper output)
     public static TheoryData<string> Regressions => new()
     {
         "423 False 16384 6,409,47,1 8,443,197,2 3,709,672,2 8,323,957,0 4,439,570,0 8,435,384,6 1,149,103,0",
+        // A directory watched by a listing moved below a sibling before its own listing, where the sibling's listing
+        // found it by its inode: it was then detached as "removed later", and its new place left unwatched.
+        "506 False 16384 1,80,126,4 1,130,218,4 1,285,278,3 8,885,374,5 2,666,781,3 0,882,143,3 6,721,872,5 1,425,735,0 3,546,824,1 4,986,630,5 4,18,144,3 1,791,765,4 0,551,214,3 4,95,255,5 7,788,462,2 1,61,121,4 3,680,914,5 1,203,436,3 5,153,453,2 2,433,143,0 5,860,76,1 8,206,783,4 1,107,191,0 7,469,811,0 1,892,30,1",
     };
 
     [Theory]
@@ -82,6 +89,9 @@ public class ModelTests(ITestOutputHelper output)
         var seed = ulong.TryParse(text, out var given) ? given : 20261202UL;
         return new Replay(new Rnd(seed), Microsoft.FSharp.Core.FSharpOption<int>.None);
     }
+
+    /// <summary>INOTIFYGEN_MODEL_BACK_IN=1 also moves back in what left the tree (docs/semantics.md, "Open races").</summary>
+    private static readonly bool BackIn = Environment.GetEnvironmentVariable("INOTIFYGEN_MODEL_BACK_IN") == "1";
 
     internal static void RunScenario(Scenario s)
     {
@@ -175,7 +185,7 @@ public class ModelTests(ITestOutputHelper output)
             // with paths it never had (docs/semantics.md, "Open races"); that case is replayed there, not here.
             5 => () =>
             {
-                var fresh = kernel.Entries("/out").Where(e => !movedOut.Exists(m => PathText.IsAtOrBelow(e, m))).ToList();
+                var fresh = kernel.Entries("/out").Where(e => BackIn || !movedOut.Exists(m => PathText.IsAtOrBelow(e, m))).ToList();
                 if (fresh.Count > 0 && Pick("/w", b, true, true) is { } d)
                     kernel.Rename(fresh[a % fresh.Count], PathText.Join(d, newName()));
             },
