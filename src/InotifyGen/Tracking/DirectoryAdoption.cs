@@ -18,6 +18,9 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     private readonly List<(Watch Watch, string To, long At)> _relocations = new();
     // New watches whose listing was due when a listing found them elsewhere: listed where they went, once moved there.
     private readonly List<Watch> _listAfterMove = new();
+    // Watches (and those below them) kept when a directory above them left the tree, because a listing found them
+    // back inside: until they arrive there, they are outside, and their events name no path of the tree.
+    private readonly HashSet<Watch> _away = new();
 
     public void OnCreate(Watch w, EventMask mask, ReadOnlySpan<byte> name)
     {
@@ -98,6 +101,8 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         var watch = manager.AddLike(path, like, out created, out var movedFrom, deferMove: true);
         if (watch is not null && movedFrom is not null)
             _relocations.Add((watch, path, queue.End + queue.KernelPending()));
+        if (watch is not null && created && IsAway(like))
+            _away.Add(watch); // made below a directory that is outside the tree for now
         return watch;
     }
 
@@ -142,10 +147,26 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             return;
         var from = watch.Path;
         manager.RenameTree(from, to);
+        if (_away.Count > 0)
+            foreach (var back in manager.WatchesUnder(to))
+                _away.Remove(back);
         Rebase(from, to);
         if (list)
             ReportContent(watch);
     }
+
+    /// <summary>
+    /// The directory at <paramref name="path"/> left the tree, and the watches still under it (a listing found them
+    /// back inside) are away until they arrive: see <see cref="IsAway"/>.
+    /// </summary>
+    public void WentAway(string path)
+    {
+        foreach (var w in manager.WatchesUnder(path))
+            _away.Add(w);
+    }
+
+    /// <summary>Whether <paramref name="w"/> is outside the tree on its way back in: its events are not reported.</summary>
+    public bool IsAway(Watch w) => _away.Count > 0 && _away.Contains(w);
 
     /// <summary>Whether <paramref name="w"/> waits to be moved to where a listing found it: it did not leave the tree.</summary>
     public bool IsRelocating(Watch w) => _relocations.Exists(r => ReferenceEquals(r.Watch, w));
@@ -163,6 +184,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         completion.Reset();
         Relocate(long.MaxValue, reached: true); // what a listing found is still true; only the queued past is lost
         _listAfterMove.Clear();
+        _away.Clear();
     }
 
     /// <summary>

@@ -38,7 +38,10 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
         output.Emit(w, mask, cookie, name, nameText, flags: EventFlags.MovedOut);
         // Gone from the tree: its watches would only report paths that are no longer true.
         if (isDir && w.Tracked)
+        {
             manager.DetachTree(path, includeSelf: true, keep: adoption.IsRelocating);
+            adoption.WentAway(path);
+        }
         if (isDir)
             adoption.Drop(path);
     }

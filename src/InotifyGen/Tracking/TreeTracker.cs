@@ -78,13 +78,16 @@ internal sealed class TreeTracker : IEventRouter
                 Log.UnknownWatch(_logger, wd);
             return;
         }
+        // Queued before a rescan caught up (the per-tree EventsLost stands for it), or while its directory was
+        // outside the tree on its way back in (its path then was none of the tree's; the move back in is reported).
         var superseded = _overflow.IsSuperseded(_queue.Position);
+        var away = _adoption.IsAway(watch) && (mask & EventMask.MoveSelf) == 0;
         if (!superseded && _overflow.HasPending)
             _overflow.RunPending(); // the window of the last rescan is read: the overflows merged into it get one more
-        if (superseded)
+        if (superseded || away)
         {
-            // Queued before a rescan caught up: it updates the bookkeeping, but the per-tree EventsLost stands for it.
-            Diagnostics.InotifyMetrics.EventsLost(_output.Dispatcher.MetricsKind); // metrics
+            if (superseded)
+                Diagnostics.InotifyMetrics.EventsLost(_output.Dispatcher.MetricsKind); // metrics
             _output.Suppressed = true;
             try { Track(watch, mask, cookie, name); }
             finally { _output.Suppressed = false; }
