@@ -84,12 +84,14 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
         _ignored.Clear();
         while (_outHead == _outTail)
         {
-            if (!ReferenceEquals(_roots, instance.Roots)) // before each read: a root added meanwhile owns what it reads
+            var n = Math.Max(0, kernel.Read(_in.AsSpan(_held, ReadSize)));
+            // After each read: a root added before an event of this read happened owns it (a directory watched, then
+            // deleted, comes as the CREATE|DELETE of its making, merged, queued before it was watched).
+            if (!ReferenceEquals(_roots, instance.Roots))
             {
                 _roots = instance.Roots;
                 _paths.SetRoots(_roots);
             }
-            var n = Math.Max(0, kernel.Read(_in.AsSpan(_held, ReadSize)));
             if (n == 0 && _held == 0)
                 return;
             // What was held is held no longer: with the next read, or with none when the group had nothing more.
