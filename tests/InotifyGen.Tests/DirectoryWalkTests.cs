@@ -64,13 +64,10 @@ public class DirectoryWalkTests
         using var dir = new TempDir(tmpfs: true);
         dir.CreateDirectory("a");
         dir.CreateDirectory("later");
-        // Timestamps move with the kernel's clock tick: make "later" look unchanged for a while, as a directory
-        // not touched in the last few milliseconds would.
-        Directory.SetLastWriteTimeUtc(dir["later"], DateTime.UtcNow.AddMinutes(-1));
         var visited = new List<string>();
 
-        // "later" is listed before the top is visited; a directory made in it meanwhile (here, while "a" is
-        // visited) would be missed if the walk trusted that listing.
+        // Each directory is visited (watched) just before it is listed: a directory made in "later" after its
+        // parent was listed (here, while "a" is visited) is found by the listing of "later", with no stamp compared.
         DirectoryWalk.Run(dir.Path, d =>
         {
             visited.Add(d);
