@@ -31,6 +31,22 @@ public class DirectoryWalkTests
     }
 
     [Fact]
+    public void AddWatch_Recursive_AllEvents_WidensEveryWatch_SoALaterReadingIsReported()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        dir.CreateDirectory("a/b");
+        using var rec = new EventRecorder();
+        rec.WatchManager.AddWatch(dir.Path, EventMask.AllEvents, recursive: true);
+
+        // The set-up watched each directory without IN_OPEN first: each watch, the top's included, asks for it now.
+        Directory.GetFileSystemEntries(dir["a/b"]);
+        Directory.GetFileSystemEntries(dir.Path);
+        rec.WaitFor(e => e.Mask == (EventMask.Open | EventMask.IsDir) && e.Path == dir["a"] && e.Name == "b");
+        rec.WaitFor(e => e.Mask == (EventMask.Open | EventMask.IsDir) && e.Path == dir["a/b"] && e.Name.Length == 0);
+        rec.WaitFor(e => e.Mask == (EventMask.Open | EventMask.IsDir) && e.Path == dir.Path && e.Name.Length == 0);
+    }
+
+    [Fact]
     public void Walk_VisitsParentsBeforeChildren_Sorted_WithoutFollowingLinks()
     {
         using var dir = new TempDir(tmpfs: true);
