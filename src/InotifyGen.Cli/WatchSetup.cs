@@ -90,13 +90,28 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
 
     /// <summary>
     /// Watches <paramref name="top"/> and every directory below it with the library's walk (<see cref="DirectoryWalk"/>),
-    /// which lists each directory before it or its parent is watched, so the set-up reports no events of its own.
-    /// Excluded directories are not walked, and one that cannot be watched is skipped with what is below it.
+    /// which watches each directory just before listing it, without the events a listing causes when the mask has any
+    /// (each watch is widened once its directory and their sub-directories are listed), so the set-up reports no events
+    /// of its own. Excluded directories are not walked, and one that cannot be watched is skipped with what is below it.
     /// </summary>
-    private void AddTree(string top, bool topIsWatched = false) =>
-        DirectoryWalk.Run(top,
-            dir => dir != top ? AddOne(dir) : topIsWatched || AddTop(top).Count > 0, // an excluded top is not walked
-            filter.ExcludesDirectory);
+    private void AddTree(string top, bool topIsWatched = false)
+    {
+        var withheld = wm.SetUpReads(_watch);
+        DirectoryWalk.Run(LinuxFileSystem.Instance, top,
+            dir => dir != top ? AddOne(dir, withheld) : AddTreeTop(top, topIsWatched, withheld),
+            filter.ExcludesDirectory,
+            finished: withheld == EventMask.None ? null : dir => wm.Widen(dir, EventMask.OnlyDir));
+    }
+
+    /// <summary>The top of a tree, watched (narrowed, when the set-up withholds the listing events) before it is listed.</summary>
+    private bool AddTreeTop(string top, bool topIsWatched, EventMask withheld)
+    {
+        if (!topIsWatched && AddTop(top).Count == 0)
+            return false; // an excluded top is not walked
+        if (withheld != EventMask.None)
+            AddOne(top, withheld, count: false);
+        return true;
+    }
 
     /// <summary>
     /// A directory, or a symbolic link to one (stat, with the path's exact bytes): a link given as a path is walked
@@ -104,13 +119,14 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     /// </summary>
     private static bool IsDirectory(string path) => LinuxFileSystem.Instance.IsDirectory(path, followLinks: true);
 
-    private bool AddOne(string path)
+    /// <summary>One directory of the walk: no stat (the walk found a directory), the listing events withheld.</summary>
+    private bool AddOne(string path, EventMask withheld, bool count = true)
     {
         try
         {
-            _watch.DoGlob = false;
-            wm.AddWatch(path, _watch);
-            Count();
+            wm.AddWalked(path, _watch, withheld);
+            if (count)
+                Count();
             return true;
         }
         catch (InotifyException e) when (e.Errno is 2 or 20) // ENOENT, ENOTDIR: removed or replaced meanwhile

@@ -31,6 +31,22 @@ public class DirectoryWalkTests
     }
 
     [Fact]
+    public void AddWatch_Recursive_AllEvents_WidensEveryWatch_SoALaterReadingIsReported()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        dir.CreateDirectory("a/b");
+        using var rec = new EventRecorder();
+        rec.WatchManager.AddWatch(dir.Path, EventMask.AllEvents, recursive: true);
+
+        // The set-up watched each directory without IN_OPEN first: each watch, the top's included, asks for it now.
+        Directory.GetFileSystemEntries(dir["a/b"]);
+        Directory.GetFileSystemEntries(dir.Path);
+        rec.WaitFor(e => e.Mask == (EventMask.Open | EventMask.IsDir) && e.Path == dir["a"] && e.Name == "b");
+        rec.WaitFor(e => e.Mask == (EventMask.Open | EventMask.IsDir) && e.Path == dir["a/b"] && e.Name.Length == 0);
+        rec.WaitFor(e => e.Mask == (EventMask.Open | EventMask.IsDir) && e.Path == dir.Path && e.Name.Length == 0);
+    }
+
+    [Fact]
     public void Walk_VisitsParentsBeforeChildren_Sorted_WithoutFollowingLinks()
     {
         using var dir = new TempDir(tmpfs: true);
@@ -64,13 +80,10 @@ public class DirectoryWalkTests
         using var dir = new TempDir(tmpfs: true);
         dir.CreateDirectory("a");
         dir.CreateDirectory("later");
-        // Timestamps move with the kernel's clock tick: make "later" look unchanged for a while, as a directory
-        // not touched in the last few milliseconds would.
-        Directory.SetLastWriteTimeUtc(dir["later"], DateTime.UtcNow.AddMinutes(-1));
         var visited = new List<string>();
 
-        // "later" is listed before the top is visited; a directory made in it meanwhile (here, while "a" is
-        // visited) would be missed if the walk trusted that listing.
+        // Each directory is visited (watched) just before it is listed: a directory made in "later" after its
+        // parent was listed (here, while "a" is visited) is found by the listing of "later", with no stamp compared.
         DirectoryWalk.Run(dir.Path, d =>
         {
             visited.Add(d);

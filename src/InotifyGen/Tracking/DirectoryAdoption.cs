@@ -188,6 +188,18 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     }
 
     /// <summary>
+    /// Whether <paramref name="dir"/>, watched a moment ago, was already found elsewhere by its inode: its old path holds
+    /// nothing of it, and detaching it as "removed later" would drop the watch its new place has. It is listed once moved.
+    /// </summary>
+    private bool ListAfterMove(Watch dir)
+    {
+        if (!IsRelocating(dir))
+            return false;
+        _listAfterMove.Add(dir);
+        return true;
+    }
+
+    /// <summary>
     /// A directory that could not be watched: it is gone from its path, so an event after the one being processed
     /// moves or removes it (or a directory above it). That event may not be queued yet: Linux looks a path up in
     /// its new state a moment before a rename queues its events. So the path is kept until such an event takes it,
@@ -211,61 +223,66 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         return taken;
     }
 
-    /// <summary>Lists each new directory and synthesises IN_CREATE for what it holds, watching sub-directories first.</summary>
-    private void ReportContent(Watch top)
+    /// <summary>
+    /// Lists each new directory and synthesises IN_CREATE for what it holds, watching sub-directories first (the one
+    /// walk, <see cref="DirectoryWalk"/>; each directory is watched before it is listed).
+    /// </summary>
+    private void ReportContent(Watch top) => DirectoryWalk.Walk(fs, top, new ContentVisitor(this, queue, manager, output, completion));
+
+    /// <summary>The adoption's visit of each new directory: listed, its entries reported, its new sub-directories watched.</summary>
+    private sealed class ContentVisitor(DirectoryAdoption adoption, ILookAhead queue, WatchManager manager, TrackerOutput output,
+        FileCompletion completion) : IDirectoryVisitor<Watch>
     {
-        var pending = new Stack<Watch>();
-        pending.Push(top);
-        while (pending.Count > 0)
+        private long _expiry;
+
+        public bool DirectoriesOnly => false;
+        public bool WantsFinished => false;
+        public string PathOf(Watch dir) => dir.Path;
+
+        // Watched already: by WatchNew, or when its parent was listed.
+        public bool Visit(Watch dir) => !dir.IsRemoved && !adoption.ListAfterMove(dir);
+
+        public bool Listed(Watch dir, List<DirectoryEntry> entries)
         {
-            var dir = pending.Pop();
-            if (dir.IsRemoved)
-                continue;
-            if (IsRelocating(dir))
-            {
-                // Watched a moment ago and already found elsewhere by its inode: its old path holds nothing of it,
-                // and detaching it as "removed later" would drop the watch its new place has. Listed once moved.
-                _listAfterMove.Add(dir);
-                continue;
-            }
-            var entries = fs.List(dir.Path);
-            if (RemovedLater(dir.Path))
+            if (adoption.RemovedLater(dir.Path))
             {
                 // The path (or a directory above it) was deleted or moved away after the event being processed:
                 // the watch and the listing may be of a newer directory that took the name. The queued events
                 // (an IN_MOVED_TO, or the newer one's IN_CREATE) will watch and report the right one.
                 manager.Detach(dir);
-                _missed.Add(dir.Path);
-                continue;
+                adoption.Missed(dir.Path);
+                return false;
             }
-            entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
             // Every kernel event about an entry seen in this listing was queued before this position.
-            var expiry = queue.End + queue.KernelPending();
-            foreach (var entry in entries)
-            {
-                var path = PathText.Join(dir.Path, entry.Name);
-                if (dir.ExcludeFilter?.IsExcluded(path) == true)
-                    continue;
-                var bytes = FileNames.Encode(entry.Name);
-                Watch? sub = null;
-                if (entry.IsDirectory && dir.AutoAdd)
-                {
-                    sub = AddLike(path, dir, out var created);
-                    if (sub is null)
-                        Missed(path);
-                    if (sub is not null && !created)
-                        sub = null; // already watched: its content is reported by its own watch
-                }
-                _synthesised.Add(dir.Wd, bytes, expiry);
-                var mask = entry.IsDirectory ? EventMask.Create | EventMask.IsDir : EventMask.Create;
-                output.Emit(dir, mask, 0, bytes, entry.Name, flags: EventFlags.Synthetic);
-                if (entry.IsFile)
-                    completion.OnListed(dir, bytes, entry.Name);
-                if (sub is not null)
-                    pending.Push(sub);
-            }
-            completion.EndListing();
+            _expiry = queue.End + queue.KernelPending();
+            return true;
         }
+
+        public Watch? Enter(Watch dir, string path, DirectoryEntry entry)
+        {
+            if (dir.ExcludeFilter?.IsExcluded(path) == true)
+                return null;
+            var bytes = FileNames.Encode(entry.Name);
+            Watch? sub = null;
+            if (entry.IsDirectory && dir.AutoAdd)
+            {
+                sub = adoption.AddLike(path, dir, out var created);
+                if (sub is null)
+                    adoption.Missed(path);
+                if (sub is not null && !created)
+                    sub = null; // already watched: its content is reported by its own watch
+            }
+            adoption._synthesised.Add(dir.Wd, bytes, _expiry);
+            var mask = entry.IsDirectory ? EventMask.Create | EventMask.IsDir : EventMask.Create;
+            output.Emit(dir, mask, 0, bytes, entry.Name, flags: EventFlags.Synthetic);
+            if (entry.IsFile)
+                completion.OnListed(dir, bytes, entry.Name);
+            return sub;
+        }
+
+        public void EndListing(Watch dir) => completion.EndListing();
+
+        public void Finished(Watch dir) { }
     }
 
     /// <summary>

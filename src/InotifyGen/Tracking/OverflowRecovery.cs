@@ -85,26 +85,42 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
     }
 
     /// <summary>
-    /// Watch first, then list, as for a new directory: a directory created during the walk is either listed or
-    /// reported by the watch just added. A directory that moved is found by its inode (the kernel gives back its
-    /// wd), and its old watches move with it. False when the notifier stopped meanwhile.
+    /// Watch first, then list, as for a new directory (the one walk, <see cref="DirectoryWalk"/>): a directory created
+    /// during the walk is either listed or reported by the watch just added. A directory that moved is found by its
+    /// inode (the kernel gives back its wd), and its old watches move with it. False when the notifier stopped meanwhile.
     /// </summary>
     private bool Walk(Watch root)
     {
-        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var rescan = new RescanVisitor(queue, manager, adoption, root);
+        DirectoryWalk.Walk(fs, root.Path, rescan);
+        if (rescan.Stopped)
+            return false;
+        foreach (var stale in manager.WatchesUnder(root.Path))
+            if (!rescan.Visited.Contains(stale.Path) && !rescan.Vanished.Exists(v => PathText.IsAtOrBelow(stale.Path, v)))
+                manager.Detach(stale);
+        return true;
+    }
+
+    /// <summary>The rescan's visit of each directory: watched again with its tree's settings, then listed.</summary>
+    private sealed class RescanVisitor(ILookAhead queue, WatchManager manager, DirectoryAdoption adoption, Watch root) : IDirectoryVisitor<string>
+    {
+        public readonly HashSet<string> Visited = new(StringComparer.Ordinal);
         // Listed during the walk, gone when the walk reached them: moved or deleted while the walk ran, so after the
         // overflow, and the queued events of that change will move or drop their watches. Dropped here, the watches
         // below a directory that only moved would be lost: its queued move renames what is left.
-        var vanished = new List<string>();
-        var pending = new Stack<string>();
-        pending.Push(root.Path);
-        while (pending.Count > 0)
+        public readonly List<string> Vanished = new();
+        public bool Stopped;
+
+        public bool DirectoriesOnly => true;
+        public bool WantsFinished => false;
+        public string PathOf(string dir) => dir;
+
+        public bool Visit(string dir)
         {
             // A stopped notifier closes its inotify instance: a walk of a large tree must not hold Stop up.
-            if (queue.IsStopping)
+            if (Stopped || (Stopped = queue.IsStopping) || Visited.Contains(dir))
                 return false;
-            var dir = pending.Pop();
-            if (visited.Count % 16 == 15)
+            if (Visited.Count % 16 == 15)
                 queue.ReadMore(IsDirectoryRead);
             var existing = manager.WatchAt(dir);
             var like = existing ?? (PathText.Parent(dir) is { } parent ? manager.WatchAt(parent) : null) ?? root;
@@ -113,22 +129,25 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
                 adoption.Rebase(movedFrom, dir);
             if (now is null && dir != root.Path)
             {
-                vanished.Add(dir);
-                continue;
+                Vanished.Add(dir);
+                return false;
             }
             if (existing is not null && !existing.IsRemoved && (now is null || now.Wd != existing.Wd))
                 manager.Detach(existing); // replaced by another directory, or the top one is gone: the old watch is dead
             if (now is null)
-                continue;
-            visited.Add(dir);
-            foreach (var child in DirectoryWalk.SubDirectories(fs, dir))
-                if (!visited.Contains(child) && root.ExcludeFilter?.IsExcluded(child) != true)
-                    pending.Push(child);
+                return false;
+            Visited.Add(dir);
+            return true;
         }
-        foreach (var stale in manager.WatchesUnder(root.Path))
-            if (!visited.Contains(stale.Path) && !vanished.Exists(v => PathText.IsAtOrBelow(stale.Path, v)))
-                manager.Detach(stale);
-        return true;
+
+        public bool Listed(string dir, List<DirectoryEntry> entries) => true;
+
+        public string? Enter(string dir, string path, DirectoryEntry entry) =>
+            entry.IsDirectory && !Visited.Contains(path) && root.ExcludeFilter?.IsExcluded(path) != true ? path : null;
+
+        public void EndListing(string dir) { }
+
+        public void Finished(string dir) { }
     }
 
     /// <summary>

@@ -1,70 +1,108 @@
 namespace InotifyGen;
 
 /// <summary>
-/// The walk behind a recursive watch (AddWatch's and the CLI's): a directory and every directory below it, top-down,
-/// in sorted order, not following symbolic links inside the tree. A symbolic link given as the top is followed (as
-/// inotifywait, watchdog and FileSystemWatcher do), and the paths below it keep the link's name.
+/// What one walk does at each directory (<see cref="DirectoryWalk.Walk{T}"/>): the set-up of a recursive watch, the
+/// adoption of a new or moved-in directory, and the overflow rescan are three visitors of the one walk, so they share
+/// its rules: top-down, entries in ordinal order, a symbolic link is never a directory (links inside a tree are not
+/// followed), and a directory that vanished or cannot be read lists as empty.
+/// </summary>
+internal interface IDirectoryVisitor<T>
+{
+    /// <summary>True: only sub-directories are listed and entered (no string is made for any other entry).</summary>
+    bool DirectoriesOnly { get; }
+
+    /// <summary>True: <see cref="Finished"/> is called for each directory once it and all its sub-directories were listed.</summary>
+    bool WantsFinished { get; }
+
+    /// <summary>Where <paramref name="dir"/> is now (read when it is listed).</summary>
+    string PathOf(T dir);
+
+    /// <summary>Just before <paramref name="dir"/> is listed (a watch is added here); false: it is neither listed nor walked.</summary>
+    bool Visit(T dir);
+
+    /// <summary>Right after the listing, before any entry; false: nothing below <paramref name="dir"/> is entered.</summary>
+    bool Listed(T dir, List<DirectoryEntry> entries);
+
+    /// <summary>One entry of <paramref name="dir"/>'s listing, in ordinal order; returns the directory to walk into, or null.</summary>
+    T? Enter(T dir, string path, DirectoryEntry entry);
+
+    /// <summary>After the last entry of <paramref name="dir"/>.</summary>
+    void EndListing(T dir);
+
+    /// <summary><paramref name="dir"/> and every sub-directory of it have been listed (only with <see cref="WantsFinished"/>).</summary>
+    void Finished(T dir);
+}
+
+/// <summary>
+/// The one directory walker: AddWatch's recursive set-up and the CLI's, the adoption of new and moved-in directories,
+/// and the overflow rescan all walk through <see cref="Walk{T}"/>. Depth first, parents before children, sorted.
 /// </summary>
 /// <remarks>
-/// Reading a directory causes IN_OPEN, IN_ACCESS and IN_CLOSE_NOWRITE (with IN_ISDIR) on the directory's own watch,
-/// and the same events, with the directory's name, on its parent's watch. So that setting up a watch reports none of
-/// its own reading, each directory is listed before it and before its parent are visited (watched): the children of a
-/// directory are listed just before the directory itself is visited. pyinotify (os.walk) lists each directory just
-/// before watching it, so it still reports the reading of every sub-directory on its parent.
-/// <para>
-/// A directory waits for its visit after it was listed, and a sub-directory created in that time would be missed
-/// (an autoAdd watch sees only what happens after it exists). After each visit the directory's modification time is
-/// compared with the one read before its listing (stat causes no event), and a changed directory is listed again:
-/// only then does the walk report its own reading. Since Linux 6.13 (multigrain timestamps on ext4, xfs, btrfs and
-/// tmpfs) a change made after a stat always gets a newer, fine-grained time, so the check is exact; on older kernels
-/// timestamps are as coarse as the clock tick, and a directory changed twice within one tick, around its listing,
-/// can still hide such a sub-directory.
-/// </para>
+/// Watch first, then list: each directory is visited (watched) just before it is listed, so an entry created after
+/// the watch exists is reported by the kernel and one created before it is found by the listing; nothing can hide
+/// between the two, on any kernel (no timestamp is compared). Reading a directory causes IN_OPEN, IN_ACCESS and
+/// IN_CLOSE_NOWRITE (with IN_ISDIR) on its own watch and, with its name, on its parent's: a set-up that must not report
+/// its own reading watches without those events at first and widens each watch once the directory and all its
+/// sub-directories have been listed (<see cref="IDirectoryVisitor{T}.Finished"/>, post-order).
 /// </remarks>
 internal static class DirectoryWalk
 {
-    /// <summary>
-    /// Calls <paramref name="visit"/> for <paramref name="top"/> and every directory below it, parents before children
-    /// (a path that is not a real directory is visited alone). <paramref name="visit"/> watches the directory and
-    /// returns whether to walk below it. A sub-directory for which <paramref name="prune"/> is true is neither
-    /// listed, visited nor walked. Without <paramref name="followTopLink"/>, a symbolic link given as the top is
-    /// visited alone.
-    /// </summary>
-    public static void Run(IFileSystem fs, string top, Func<string, bool> visit, Func<string, bool>? prune = null, bool followTopLink = true)
+    /// <summary>Walks from <paramref name="top"/> (visited first, like every directory below it).</summary>
+    public static void Walk<T>(IFileSystem fs, T top, IDirectoryVisitor<T> visitor) where T : class
     {
-        var isLink = false;
-        if (!fs.IsDirectory(top, followLinks: false) && !(isLink = followTopLink && fs.IsDirectory(top, followLinks: true)))
+        // A frame with Done set is a directory whose sub-directories were all pushed: popped, they have all been listed.
+        var pending = new Stack<(T Dir, bool Done)>();
+        var children = new List<T>();
+        pending.Push((top, false));
+        var finished = visitor.WantsFinished;
+        while (pending.Count > 0)
+        {
+            var (dir, done) = pending.Pop();
+            if (done)
+            {
+                visitor.Finished(dir);
+                continue;
+            }
+            if (!visitor.Visit(dir))
+                continue;
+            var path = visitor.PathOf(dir);
+            var entries = fs.List(path, visitor.DirectoriesOnly);
+            if (finished)
+                pending.Push((dir, true));
+            if (!visitor.Listed(dir, entries))
+                continue;
+            if (entries.Count > 1)
+                entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            children.Clear();
+            foreach (var e in entries)
+                if (visitor.Enter(dir, PathText.Join(path, e.Name), e) is { } child)
+                    children.Add(child);
+            visitor.EndListing(dir);
+            for (var i = children.Count - 1; i >= 0; i--)
+                pending.Push((children[i], false));
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> for <paramref name="top"/> and every directory below it, parents before children,
+    /// each just before it is listed (a path that is not a real directory is visited alone). <paramref name="visit"/>
+    /// watches the directory and returns whether to walk below it. A sub-directory for which <paramref name="prune"/>
+    /// is true is neither visited nor walked. Without <paramref name="followTopLink"/>, a symbolic link given as the top
+    /// is visited alone; with it, the directory it points to is walked under the link's name. <paramref name="finished"/>
+    /// is called for each directory once it and all its sub-directories have been listed.
+    /// </summary>
+    public static void Run(IFileSystem fs, string top, Func<string, bool> visit, Func<string, bool>? prune = null, bool followTopLink = true,
+        Action<string>? finished = null)
+    {
+        if (!fs.IsDirectory(top, followLinks: false) && !(followTopLink && fs.IsDirectory(top, followLinks: true)))
         {
             visit(top);
             return;
         }
-        var pending = new Stack<Listing>();
-        // The link's own time never changes: a trailing slash makes the stamp the directory's it points to.
-        pending.Push(List(fs, top, prune, isLink ? top + "/" : top));
-        while (pending.Count > 0)
-        {
-            var dir = pending.Pop();
-            // The children are listed while neither they nor this directory are watched.
-            var children = new List<Listing>(dir.Children.Length);
-            foreach (var c in dir.Children)
-                children.Add(List(fs, c, prune));
-            if (!visit(dir.Path))
-                continue;
-            if (fs.Stamp(dir.StampPath) != dir.Stamp)
-            {
-                // Changed since its listing: what appeared meanwhile may be a directory its watch will never report.
-                var known = new HashSet<string>(dir.Children, StringComparer.Ordinal);
-                foreach (var c in List(fs, dir.Path, prune).Children)
-                    if (!known.Contains(c))
-                        children.Add(List(fs, c, prune));
-                children.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-            }
-            for (var i = children.Count - 1; i >= 0; i--)
-                pending.Push(children[i]);
-        }
+        Walk(fs, top, new PathVisitor(visit, prune, finished));
     }
 
-    /// <summary>The walk over the real file system; see <see cref="Run(IFileSystem, string, Func{string, bool}, Func{string, bool}?, bool)"/>.</summary>
+    /// <summary>The walk over the real file system; see <see cref="Run(IFileSystem, string, Func{string, bool}, Func{string, bool}?, bool, Action{string}?)"/>.</summary>
     public static void Run(string top, Func<string, bool> visit, Func<string, bool>? prune = null) =>
         Run(LinuxFileSystem.Instance, top, visit, prune);
 
@@ -76,32 +114,16 @@ internal static class DirectoryWalk
         return all;
     }
 
-    /// <summary>
-    /// The sub-directories of <paramref name="directory"/> as full paths, sorted in ordinal order: the one rule for
-    /// which entries a walk goes into. A symbolic link is not a directory here (links inside a tree are not
-    /// followed), and a directory that vanished or cannot be read has none.
-    /// </summary>
-    public static string[] SubDirectories(IFileSystem fs, string directory)
+    /// <summary>The set-up's visitor: directories only, a callback per directory.</summary>
+    private sealed class PathVisitor(Func<string, bool> visit, Func<string, bool>? prune, Action<string>? finished) : IDirectoryVisitor<string>
     {
-        var entries = fs.List(directory);
-        var children = new List<string>(entries.Count);
-        foreach (var e in entries)
-            if (e.IsDirectory)
-                children.Add(PathText.Join(directory, e.Name));
-        children.Sort(StringComparer.Ordinal);
-        return [.. children];
-    }
-
-    /// <summary>A directory's sub-directories (sorted, not pruned ones), and its modification time from before reading them.</summary>
-    private readonly record struct Listing(string Path, long Stamp, string[] Children, string StampPath);
-
-    private static Listing List(IFileSystem fs, string path, Func<string, bool>? prune, string? stampPath = null)
-    {
-        stampPath ??= path;
-        var stamp = fs.Stamp(stampPath);
-        var children = SubDirectories(fs, path);
-        if (prune is not null)
-            children = Array.FindAll(children, c => !prune(c));
-        return new Listing(path, stamp, children, stampPath);
+        public bool DirectoriesOnly => true;
+        public bool WantsFinished => finished is not null;
+        public string PathOf(string dir) => dir;
+        public bool Visit(string dir) => visit(dir);
+        public bool Listed(string dir, List<DirectoryEntry> entries) => true;
+        public string? Enter(string dir, string path, DirectoryEntry entry) => entry.IsDirectory && prune?.Invoke(path) != true ? path : null;
+        public void EndListing(string dir) { }
+        public void Finished(string dir) => finished!(dir);
     }
 }

@@ -19,20 +19,18 @@ internal enum WriteState
 }
 
 /// <summary>
-/// What the tree bookkeeping reads from the file system: listings and modification stamps. Neither causes an inotify
-/// event on the item itself except the listing (IN_OPEN, IN_ACCESS, IN_CLOSE_NOWRITE). Tests replace it with a
-/// simulated tree.
+/// What the tree bookkeeping reads from the file system: listings, types, and whether a file is open for writing. A
+/// listing causes IN_OPEN, IN_ACCESS and IN_CLOSE_NOWRITE on the directory (and, with its name, on its parent); a type
+/// check causes no event. Tests replace it with a simulated tree.
 /// </summary>
 internal interface IFileSystem
 {
     /// <summary>
     /// The entries of <paramref name="directory"/>, unsorted, without "." and "..". A symbolic link is never a
     /// directory here (links are not followed). Empty when the directory is gone, unreadable or not a directory.
+    /// With <paramref name="directoriesOnly"/>, only the sub-directories.
     /// </summary>
-    List<DirectoryEntry> List(string directory);
-
-    /// <summary>The modification time in nanoseconds without following a last symbolic link; 0 when it is gone.</summary>
-    long Stamp(string path);
+    List<DirectoryEntry> List(string directory, bool directoriesOnly = false);
 
     /// <summary>Whether <paramref name="path"/> is a directory; without <paramref name="followLinks"/>, a symbolic link to one is not.</summary>
     bool IsDirectory(string path, bool followLinks);
@@ -51,7 +49,7 @@ internal sealed unsafe class LinuxFileSystem : IFileSystem
 
     [ThreadStatic] private static byte[]? t_buffer;
 
-    public List<DirectoryEntry> List(string directory)
+    public List<DirectoryEntry> List(string directory, bool directoriesOnly = false)
     {
         var entries = new List<DirectoryEntry>();
         var fd = Libc.Open(directory, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
@@ -78,9 +76,15 @@ internal sealed unsafe class LinuxFileSystem : IFileSystem
                         offset += length;
                         if (name is [(byte)'.'] or [(byte)'.', (byte)'.'])
                             continue;
+                        if (directoriesOnly && type is not (Libc.DT_DIR or Libc.DT_UNKNOWN))
+                            continue;
                         var text = FileNames.Decode(name);
                         if (type == Libc.DT_UNKNOWN)
+                        {
                             type = TypeOf(PathText.Join(directory, text)); // a file system that does not fill d_type
+                            if (directoriesOnly && type != Libc.DT_DIR)
+                                continue;
+                        }
                         entries.Add(new DirectoryEntry(text, type == Libc.DT_DIR, type == Libc.DT_REG));
                     }
                 }
@@ -91,16 +95,6 @@ internal sealed unsafe class LinuxFileSystem : IFileSystem
             Libc.Close(fd);
         }
         return entries;
-    }
-
-    public long Stamp(string path)
-    {
-        var buffer = stackalloc byte[Libc.StatxSize];
-        if (Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_MTIME, buffer) != 0)
-            return 0;
-        var seconds = *(long*)(buffer + Libc.StatxMtimeOffset);
-        var nanoseconds = *(uint*)(buffer + Libc.StatxMtimeOffset + 8);
-        return seconds * 1_000_000_000 + nanoseconds;
     }
 
     public bool IsDirectory(string path, bool followLinks)

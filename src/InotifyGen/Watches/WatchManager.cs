@@ -151,6 +151,10 @@ public sealed class WatchManager : IDisposable
         var filter = options.ExcludeFilter ?? ExcludeFilter;
         var tracked = options.Recursive || options.AutoAdd;
         var results = new List<WatchResult>();
+        // A recursive set-up watches each directory without the events its own listing causes, and widens the watch
+        // once the directory and its sub-directories have been listed (DirectoryWalk).
+        var withheld = options.Recursive && _kernel is not FanotifyInstance ? SetUpReads(events, options.AutoAdd, tracked) : EventMask.None;
+        var topKernelOnly = options.FollowSymlink ? EventMask.None : EventMask.DontFollow;
         // Below the top, the walk found directories: IN_ONLYDIR keeps that true, and saves a stat per watch.
         void AddOne(string p, bool walked)
         {
@@ -159,12 +163,12 @@ public sealed class WatchManager : IDisposable
                 results.Add(WatchResult.Excluded(p));
                 return;
             }
-            var kernelOnly = walked ? EventMask.OnlyDir : options.FollowSymlink ? EventMask.None : EventMask.DontFollow;
+            var kernelOnly = walked ? EventMask.OnlyDir : topKernelOnly;
             var isDir = walked ? true : FileSystem.IsDirectory(p, followLinks: options.FollowSymlink);
             try
             {
                 results.Add(WatchResult.Watched(p, Add(p, events, options.Handler, options.AutoAdd, filter, tracked, out _, kernelOnly, isDir,
-                    options.WatchFailed).Wd));
+                    options.WatchFailed, isDir ? withheld : EventMask.None).Wd));
             }
             catch (InotifyException e) when (walked && e.Errno is Libc.ENOENT or Libc.ENOTDIR)
             {
@@ -187,7 +191,9 @@ public sealed class WatchManager : IDisposable
                     AddOne(top, walked: false); // one filesystem mark already covers every directory below
                 else if (options.Recursive)
                     DirectoryWalk.Run(FileSystem, top, p => { AddOne(p, walked: !ReferenceEquals(p, top)); return true; },
-                        followTopLink: options.FollowSymlink);
+                        followTopLink: options.FollowSymlink,
+                        finished: withheld == EventMask.None ? null
+                            : p => Widen(p, ReferenceEquals(p, top) ? topKernelOnly | EventMask.OnlyDir : EventMask.OnlyDir));
                 else
                     AddOne(top, walked: false);
             }
@@ -425,19 +431,64 @@ public sealed class WatchManager : IDisposable
         return result;
     }
 
-    /// <summary>Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.</summary>
+    /// <summary>
+    /// Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.
+    /// <paramref name="withheld"/>: events not asked of the kernel yet (<see cref="Widen"/> asks for them later).
+    /// </summary>
     internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked, out bool created,
-        EventMask kernelOnly = EventMask.None, bool? isDir = null, Action<WatchResult>? onFailed = null) =>
-        Add(path, mask, handler, autoAdd, filter, tracked, out created, out _, kernelOnly, isDir, deferMove: false, onFailed);
+        EventMask kernelOnly = EventMask.None, bool? isDir = null, Action<WatchResult>? onFailed = null, EventMask withheld = EventMask.None) =>
+        Add(path, mask, handler, autoAdd, filter, tracked, out created, out _, kernelOnly, isDir, deferMove: false, onFailed, withheld);
+
+    /// <summary>The events a directory's own listing causes on its watch and its parent's.</summary>
+    internal const EventMask ListingEvents = EventMask.Open | EventMask.Access | EventMask.CloseNoWrite;
 
     /// <summary>
-    /// <see cref="Add(string, EventMask, ProcessEvent?, bool, ExcludeFilter?, bool, out bool, EventMask, bool?, Action{WatchResult}?)"/>, also telling
+    /// What a recursive set-up withholds from each watch until its directory and sub-directories have been listed: the
+    /// listing events, when the kernel would be asked for them at all (usually not: then there is nothing to widen).
+    /// </summary>
+    internal static EventMask SetUpReads(EventMask mask, bool autoAdd, bool tracked) => KernelMask(mask, autoAdd, tracked) & ListingEvents;
+
+    /// <summary>
+    /// Asks the kernel for everything the watch on <paramref name="path"/> wants, after a set-up watched it without
+    /// <see cref="ListingEvents"/>. A directory that moved since is widened where it is now; one gone or replaced is not.
+    /// </summary>
+    internal void Widen(string path, EventMask kernelOnly)
+    {
+        lock (_gate)
+        {
+            if (_kernel.IsClosed || _table.At(path) is not { } w)
+                return;
+            var got = _kernel.Add(w.Path, KernelMask(w.Mask, w.AutoAdd, w.Tracked) | kernelOnly | w.TransientMask);
+            // Another directory took the path since: that is not this watch, and not ours to watch.
+            if (got > 0 && got != w.Wd && _table.Live(got) is null)
+                _kernel.Remove(got);
+        }
+    }
+
+    /// <summary>
+    /// Watches a directory a walk found below a top (the CLI's set-up): no stat, IN_ONLYDIR, and
+    /// <paramref name="withheld"/> left out until <see cref="Widen"/>. Throws <see cref="InotifyException"/>.
+    /// </summary>
+    internal Watch AddWalked(string path, WatchOptions options, EventMask withheld)
+    {
+        var events = ResolveMask(options.Mask, options.Handler);
+        return Add(path, events, options.Handler, options.AutoAdd, options.ExcludeFilter ?? ExcludeFilter, options.Recursive || options.AutoAdd,
+            out _, EventMask.OnlyDir, isDir: true, options.WatchFailed, withheld);
+    }
+
+    /// <summary>What a set-up with <paramref name="options"/> withholds until each watch is widened (<see cref="SetUpReads(EventMask, bool, bool)"/>).</summary>
+    internal EventMask SetUpReads(WatchOptions options) =>
+        SetUpReads(ResolveMask(options.Mask, options.Handler), options.AutoAdd, options.Recursive || options.AutoAdd);
+
+    /// <summary>
+    /// <see cref="Add(string, EventMask, ProcessEvent?, bool, ExcludeFilter?, bool, out bool, EventMask, bool?, Action{WatchResult}?, EventMask)"/>, also telling
     /// where the watch was when the kernel gave back the wd of a watch known at another path: the directory moved
     /// without our seeing it yet, and its sub-watches moved with it. With <paramref name="deferMove"/> the table is
     /// left as it is: the caller moves it once the queued events of that past have been read against the old paths.
     /// </summary>
     private Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked,
-        out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir, bool deferMove, Action<WatchResult>? onFailed)
+        out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir, bool deferMove, Action<WatchResult>? onFailed,
+        EventMask withheld = EventMask.None)
     {
         movedFrom = null;
         lock (_gate)
@@ -447,7 +498,15 @@ public sealed class WatchManager : IDisposable
             var holder = _table.At(path);
             if (holder is { Tracked: true })
                 tracked = true;
-            var wd = _kernel.Add(path, KernelMask(mask, autoAdd, tracked) | kernelOnly | (holder?.TransientMask ?? EventMask.None));
+            var kernelMask = KernelMask(mask, autoAdd, tracked) | (holder?.TransientMask ?? EventMask.None);
+            if (withheld != EventMask.None)
+            {
+                kernelMask &= ~withheld;
+                // The kernel refuses a mask without events; the dispatcher never shows this one to a handler that did not ask.
+                if ((kernelMask & EventMask.AllEvents) == 0)
+                    kernelMask |= EventMask.DeleteSelf;
+            }
+            var wd = _kernel.Add(path, kernelMask | kernelOnly);
             if (wd < 0)
                 throw InotifyErrors.ForWatch(-wd, path);
             created = false;

@@ -189,8 +189,8 @@ public class WatchCompositionTests(ITestOutputHelper output)
         using var dir = new TempDir(tmpfs: true);
         Directory.CreateDirectory(dir["a/deep"]);
         Directory.CreateDirectory(dir["gone/below"]);
-        // The real file system, but "gone" is deleted right after the walk listed it, before its watch.
-        var fs = new DeletingAfterListing(dir["gone"]);
+        // The real file system, but "gone" is deleted right after the walk listed its parent, before its watch.
+        var fs = new DeletingAfterListing(dir["gone"], after: dir.Path);
         using var wm = new WatchManager(new InotifyInstance(), fs, TimeProvider.System);
 
         var results = wm.AddWatch(dir.Path, new WatchOptions { Mask = EventMask.Create, Recursive = true, Quiet = false });
@@ -313,23 +313,21 @@ public class WatchCompositionTests(ITestOutputHelper output)
         Assert.True(p.ExitCode == 0, $"{command} {string.Join(' ', all)}: {err}");
     }
 
-    /// <summary>The real file system, except that one directory is deleted right after it is listed.</summary>
-    private sealed class DeletingAfterListing(string victim) : IFileSystem
+    /// <summary>The real file system, except that one directory is deleted right after <paramref name="after"/> is listed.</summary>
+    private sealed class DeletingAfterListing(string victim, string after) : IFileSystem
     {
         public bool Deleted { get; private set; }
 
-        public List<DirectoryEntry> List(string directory)
+        public List<DirectoryEntry> List(string directory, bool directoriesOnly = false)
         {
-            var entries = LinuxFileSystem.Instance.List(directory);
-            if (directory == victim && !Deleted)
+            var entries = LinuxFileSystem.Instance.List(directory, directoriesOnly);
+            if (directory == after && !Deleted)
             {
                 Directory.Delete(victim, recursive: true);
                 Deleted = true;
             }
             return entries;
         }
-
-        public long Stamp(string path) => LinuxFileSystem.Instance.Stamp(path);
 
         public bool IsDirectory(string path, bool followLinks) => LinuxFileSystem.Instance.IsDirectory(path, followLinks);
 

@@ -15,6 +15,8 @@ public sealed record ReplayCase(string Name)
     public string[] Ops { get; init; } = [];
     /// <summary>"list /w/a" (the tracker lists /w/a), "add_watch /w/a", or "delivered IN_CREATE|IN_ISDIR /w/a" (a prefix of a delivered line): each runs its operations once, the first time.</summary>
     public (string When, string[] Ops)[] During { get; init; } = [];
+    /// <summary>As <see cref="During"/>, but while AddWatch sets the tree up (only calls: "list /w/a", "add_watch /w/a").</summary>
+    public (string When, string[] Ops)[] DuringSetUp { get; init; } = [];
     public int[] ReadSizes { get; init; } = [];
     public int MaxQueuedEvents { get; init; } = 16384;
     public bool Rescan { get; init; }
@@ -41,6 +43,26 @@ public class ReplayTests
             Delivers = ["IN_CREATE|IN_ISDIR /w/a", "IN_CREATE|IN_ISDIR /w/a/b synthetic", "IN_CREATE /w/a/g synthetic",
                 "IN_CREATE|IN_ISDIR /w/a/b/c synthetic", "IN_CREATE /w/a/b/c/f synthetic"],
             NeverDelivers = ["IN_CREATE /w/a/g\n", "IN_CREATE|IN_ISDIR /w/a/b\n"],
+        },
+        new("a directory made while the set-up walks, after its parent's watch and before its listing, is watched and reported")
+        {
+            // What the walk's old mtime check existed for: here the watch comes first, so the kernel reports it too.
+            Before = ["/w/", "/w/a/"],
+            DuringSetUp = [("list /w/a", ["mkdir /w/a/late", "mkdir /w/a/late/deeper"]), ("list /w/a/late/deeper", ["mkdir /w/b"])],
+            Delivers = ["IN_CREATE|IN_ISDIR /w/a/late", "IN_CREATE|IN_ISDIR /w/b"],
+            Once = ["IN_CREATE|IN_ISDIR /w/a/late", "IN_CREATE|IN_ISDIR /w/b"],
+            // late was watched by the walk: its content was never missed, so nothing is synthesised for it.
+            NeverDelivers = ["IN_CREATE|IN_ISDIR /w/a/late/deeper"],
+        },
+        new("a set-up with the listing events asked for reports none of its own reading, and a later reading by anyone")
+        {
+            Before = ["/w/", "/w/a/", "/w/a/b/", "/w/c/"],
+            Ops = ["ls /w/a/b"],
+            // From b's parent (with b's name) and from b's own watch: both paths are /w/a/b.
+            Delivers = ["IN_OPEN|IN_ISDIR /w/a/b", "IN_OPEN|IN_ISDIR /w/a/b", "IN_ACCESS|IN_ISDIR /w/a/b", "IN_ACCESS|IN_ISDIR /w/a/b",
+                "IN_CLOSE_NOWRITE|IN_ISDIR /w/a/b", "IN_CLOSE_NOWRITE|IN_ISDIR /w/a/b"],
+            NeverDelivers = ["IN_OPEN|IN_ISDIR /w\n", "IN_OPEN|IN_ISDIR /w/a\n", "IN_OPEN|IN_ISDIR /w/c", "IN_ACCESS|IN_ISDIR /w/c",
+                "IN_CLOSE_NOWRITE|IN_ISDIR /w/c"],
         },
         new("a move pair split across two reads is still paired")
         {
@@ -221,6 +243,40 @@ public class ReplayTests
             Assert.True(lines.Count(l => l == once + "\n") == 1, $"'{once}' not delivered exactly once; delivered:\n{string.Join("", lines)}");
     }
 
+    [Theory]
+    [InlineData(EventMask.AllEvents, true)]
+    [InlineData(EventMask.Create | EventMask.Delete, false)]
+    public void SetUp_WithholdsTheListingEvents_UntilEachDirectoryIsListed_AndOnlyWhenAskedFor(EventMask mask, bool widens)
+    {
+        using var tree = new SimulatedTree();
+        tree.Build("/w/", "/w/a/", "/w/a/b/", "/w/c/");
+        var adds = new List<string>();
+        var masks = new Dictionary<string, EventMask>();
+        tree.Kernel.BeforeCall = (call, path) =>
+        {
+            if (call == "add_watch")
+                adds.Add(path!);
+            if (call == "list")
+            {
+                masks[path!] = tree.Kernel.MaskOn(path!);
+                // While a directory is listed, neither it nor its parent may ask for what the listing causes.
+                if (PathText.Parent(path!) is { } parent && parent.StartsWith("/w", StringComparison.Ordinal))
+                    Assert.Equal(EventMask.None, tree.Kernel.MaskOn(parent) & WatchManager.ListingEvents);
+            }
+        };
+        tree.WatchTree("/w", mask);
+        tree.Kernel.BeforeCall = null;
+        Assert.All(masks.Values, m => Assert.Equal(EventMask.None, m & WatchManager.ListingEvents));
+        foreach (var d in new[] { "/w", "/w/a", "/w/a/b", "/w/c" })
+            Assert.Equal(widens ? WatchManager.ListingEvents : EventMask.None, tree.Kernel.MaskOn(d) & WatchManager.ListingEvents);
+        // One add_watch per directory, and one more for each widening.
+        Assert.Equal(widens ? 8 : 4, adds.Count);
+        tree.Drain();
+        Assert.DoesNotContain(tree.Delivered, l => l.Contains("IN_OPEN", StringComparison.Ordinal) || l.Contains("IN_ACCESS", StringComparison.Ordinal)
+            || l.Contains("IN_CLOSE_NOWRITE", StringComparison.Ordinal));
+        tree.AssertNoViolations();
+    }
+
     [Fact]
     public void Replay_NotUtf8Names_DeliverTheExactBytes()
     {
@@ -269,7 +325,18 @@ public class ReplayTests
     {
         var tree = new SimulatedTree(new NotifierOptions { RescanOnOverflow = c.Rescan, CompleteFiles = c.CompleteFiles });
         tree.Build(c.Before);
+        var setUp = c.DuringSetUp.ToList();
+        tree.Kernel.BeforeCall = (call, path) =>
+        {
+            var i = setUp.FindIndex(s => $"{call} {path}".StartsWith(s.When, StringComparison.Ordinal));
+            if (i < 0)
+                return;
+            var ops = setUp[i].Ops;
+            setUp.RemoveAt(i);
+            Apply(tree.Kernel, ops);
+        };
         tree.WatchTree("/w", c.Mask);
+        Assert.True(setUp.Count == 0, $"the set-up never made the call {string.Join(", ", setUp.Select(s => s.When))}");
         tree.Kernel.MaxQueuedEvents = c.MaxQueuedEvents;
         foreach (var size in c.ReadSizes)
             tree.Kernel.ReadSizes.Enqueue(size);
@@ -307,6 +374,7 @@ public class ReplayTests
                 case "close": kernel.CloseFile(parts[1]); break;
                 case "mv": kernel.Rename(parts[1], parts[2]); break;
                 case "rm": kernel.Remove(parts[1]); break;
+                case "ls": kernel.ReadDirectory(parts[1]); break;
                 default: throw new ArgumentException($"unknown operation '{op}'");
             }
         }

@@ -25,7 +25,6 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         public readonly int Id = id;
         public readonly bool IsDirectory = isDirectory;
         public readonly SortedDictionary<string, Inode> Children = new(StringComparer.Ordinal);
-        public long Stamp;
         public int Writers;       // open file descriptions with write access
         public int Wd;            // its watch in this instance, 0 for none
         public EventMask Mask;
@@ -40,7 +39,6 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
     private readonly SimulatedClock _clock;
     private int _nextInode = 1, _nextWd = 1;
     private uint _nextCookie = 1000;
-    private long _stamp;
     private bool _woken, _closed, _inHook;
 
     public SimulatedKernel(SimulatedClock clock)
@@ -164,7 +162,6 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             throw new InvalidOperationException($"{to} exists");
         source.Children.Remove(fromName);
         target.Children[toName] = inode;
-        source.Stamp = target.Stamp = ++_stamp;
         var cookie = _nextCookie++;
         var dir = inode.IsDirectory ? EventMask.IsDir : 0;
         Emit(source, EventMask.MovedFrom | dir, cookie, fromName, inode);
@@ -311,13 +308,31 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
 
     // ---- IFileSystem ----
 
-    public List<DirectoryEntry> List(string directory)
+    public List<DirectoryEntry> List(string directory, bool directoriesOnly = false)
     {
         Hook("list", directory);
         var inode = Resolve(directory);
         if (inode is not { IsDirectory: true })
             return [];
-        // Reading a directory: IN_OPEN, IN_ACCESS and IN_CLOSE_NOWRITE on it and, with its name, on its parent.
+        EmitReading(directory, inode);
+        LastListing[directory] = inode.Children.Keys.ToHashSet(StringComparer.Ordinal);
+        return inode.Children.Where(c => !directoriesOnly || c.Value.IsDirectory)
+            .Select(c => new DirectoryEntry(c.Key, c.Value.IsDirectory, !c.Value.IsDirectory)).ToList();
+    }
+
+    /// <summary>Another process lists <paramref name="directory"/> (<c>ls</c>): the events of a reading, and nothing else.</summary>
+    public void ReadDirectory(string directory)
+    {
+        Operations.Add($"ls {directory}");
+        EmitReading(directory, Resolve(directory) ?? throw new InvalidOperationException($"no {directory}"));
+    }
+
+    /// <summary>What the kernel watch on the inode at <paramref name="path"/> asks for (None without a watch).</summary>
+    public EventMask MaskOn(string path) => Resolve(path) is { Wd: not 0 } inode ? inode.Mask : EventMask.None;
+
+    /// <summary>Reading a directory: IN_OPEN, IN_ACCESS and IN_CLOSE_NOWRITE on it and, with its name, on its parent.</summary>
+    private void EmitReading(string directory, Inode inode)
+    {
         var (parentPath, name) = directory == "/" ? ("/", "") : Split(directory);
         var parent = directory == "/" ? null : Resolve(parentPath);
         foreach (var m in new[] { EventMask.Open, EventMask.Access, EventMask.CloseNoWrite })
@@ -326,14 +341,6 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
             if (parent is not null)
                 Emit(parent, m | EventMask.IsDir, 0, name, inode);
         }
-        LastListing[directory] = inode.Children.Keys.ToHashSet(StringComparer.Ordinal);
-        return inode.Children.Select(c => new DirectoryEntry(c.Key, c.Value.IsDirectory, !c.Value.IsDirectory)).ToList();
-    }
-
-    public long Stamp(string path)
-    {
-        Hook("stat", path);
-        return Resolve(path)?.Stamp ?? 0;
     }
 
     public bool IsDirectory(string path, bool followLinks)
@@ -375,7 +382,6 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         var inode = new Inode(_nextInode++, isDirectory);
         parent.Children[name] = inode;
         inode.Paths.Add((History.Count, path));
-        parent.Stamp = ++_stamp;
         Emit(parent, EventMask.Create | (isDirectory ? EventMask.IsDir : 0), 0, name, inode);
         return inode;
     }
@@ -386,7 +392,6 @@ internal sealed class SimulatedKernel : IKernelWatches, IEventSource, IFileSyste
         foreach (var child in inode.Children.Keys.ToList())
             RemoveEntry(inode, child);
         parent.Children.Remove(name);
-        parent.Stamp = ++_stamp;
         EmitSelf(inode, EventMask.DeleteSelf);
         if (inode.Wd != 0)
         {
