@@ -57,7 +57,7 @@ public class ModelTests(ITestOutputHelper output)
             runs++;
             RunScenario(s);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(
-                int.TryParse(Environment.GetEnvironmentVariable("INOTIFYGEN_MODEL_RUNS"), out var n) ? n : 300).WithEndSize(60)
+                int.TryParse(Environment.GetEnvironmentVariable("INOTIFYGEN_MODEL_RUNS"), out var n) ? n : 300).WithEndSize(EndSize)
             .WithReplay(Seed()));
         output.WriteLine($"{runs} scenarios passed");
     }
@@ -97,6 +97,10 @@ public class ModelTests(ITestOutputHelper output)
         return new Replay(new Rnd(seed), Microsoft.FSharp.Core.FSharpOption<int>.None);
     }
 
+    /// <summary>INOTIFYGEN_MODEL_DIRS=N starts from N directories instead of 12, INOTIFYGEN_MODEL_SIZE=N up to N steps instead of 60.</summary>
+    private static readonly int InitialDirectories = int.TryParse(Environment.GetEnvironmentVariable("INOTIFYGEN_MODEL_DIRS"), out var d) ? d : 12;
+    private static readonly int EndSize = int.TryParse(Environment.GetEnvironmentVariable("INOTIFYGEN_MODEL_SIZE"), out var z) ? z : 60;
+
     private static readonly bool BackInByDefault = Environment.GetEnvironmentVariable("INOTIFYGEN_MODEL_BACK_IN") == "1";
 
     internal static void RunScenario(Scenario s)
@@ -106,7 +110,7 @@ public class ModelTests(ITestOutputHelper output)
         tree.Build("/w/", "/out/");
         var serial = 0;
         string NewName() => (serial++ % 7 == 3 ? "n\uDCFF" : "n") + serial; // now and then a name that is not UTF-8
-        for (var i = 0; i < 12; i++)
+        for (var i = 0; i < InitialDirectories; i++)
         {
             var dirs = tree.Kernel.Directories("/w").ToList();
             tree.Kernel.Mkdir(PathText.Join(dirs[rng.Next(dirs.Count)], NewName()));
