@@ -132,15 +132,19 @@ internal sealed class WatchTable
             Unlink(moved);
             var parent = EnsureParent(names);
             var name = names.Last;
-            var holder = _children.Find(parent, name);
-            if (holder is not null)
-                holder.FreezeIfLive();
-            Link(moved, parent, moved.Name.AsSpan().SequenceEqual(name) ? moved.Name : name.ToArray(), before: holder);
-            Watch.MarkMoved(moved);
-            if (holder is not null)
+            var nameBytes = moved.Name.AsSpan().SequenceEqual(name) ? moved.Name : name.ToArray();
+            if (_children.Find(parent, name) is { } holder)
             {
                 Unlink(holder);
-                Absorb(moved, holder, displaced);
+                moved.Parent = parent;
+                moved.Name = nameBytes;
+                Watch.MarkMoved(moved);
+                Link(Merge(moved, holder, displaced), parent, nameBytes);
+            }
+            else
+            {
+                Link(moved, parent, nameBytes);
+                Watch.MarkMoved(moved);
             }
             Prune(oldParent);
         }
@@ -275,29 +279,41 @@ internal sealed class WatchTable
     }
 
     /// <summary>
-    /// <paramref name="keeper"/> is now where <paramref name="loser"/> (unlinked) was: the loser's children go under
-    /// the keeper, merged with its own of the same name; each live watch that loses its place is displaced.
+    /// One node for two that claim the same place (both out of the tree, their children still attached):
+    /// <paramref name="moved"/> from the subtree that moves there, <paramref name="there"/> already there. A live
+    /// watch beats an intermediate node; of two live watches the moved one stays and the other is displaced. Their
+    /// children are merged the same way, name by name. Returns the node that stays (the caller links it).
     /// </summary>
-    private void Absorb(Watch keeper, Watch loser, List<Watch> displaced)
+    private Watch Merge(Watch moved, Watch there, List<Watch> displaced)
     {
-        while (loser.FirstChild is { } c)
+        var movedWins = moved.State == WatchState.Live || there.State != WatchState.Live;
+        var (keep, lose) = movedWins ? (moved, there) : (there, moved);
+        // A watch displaced keeps the path it had: frozen while its chain of parents is still intact.
+        if (lose.State == WatchState.Live)
+            lose.FreezePath();
+        while (lose.FirstChild is { } c)
         {
-            var mine = _children.Find(keeper, c.Name);
-            if (mine is not null)
-                c.FreezeIfLive(); // it loses its place: its path, while it is still true
             Unlink(c);
-            if (mine is not null)
-                Absorb(mine, c, displaced);
-            else
-                Link(c, keeper, c.Name);
+            var name = c.Name;
+            if (_children.Find(keep, name) is not { } mine)
+            {
+                Link(c, keep, name);
+                Watch.MarkMoved(c); // its chain changed: a path it cached through the old one may be stale
+                continue;
+            }
+            Unlink(mine);
+            var merged = movedWins ? Merge(mine, c, displaced) : Merge(c, mine, displaced);
+            Link(merged, keep, name);
+            Watch.MarkMoved(merged);
         }
-        loser.Parent = null;
-        if (loser.State == WatchState.Live)
+        lose.Parent = null;
+        if (lose.State == WatchState.Live)
         {
-            loser.State = WatchState.Detached;
+            lose.State = WatchState.Detached;
             _liveCount--;
-            displaced.Add(loser);
+            displaced.Add(lose);
         }
+        return keep;
     }
 
     /// <summary>Removes intermediate nodes left with no children, from <paramref name="node"/> up.</summary>
