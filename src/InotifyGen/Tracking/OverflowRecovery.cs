@@ -67,10 +67,7 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
     private void Rescan()
     {
         Diagnostics.InotifyMetrics.Rescan(output.Dispatcher.MetricsKind); // metrics
-        var live = manager.Watches.Values.Where(w => w.Tracked && w.IsDir).ToList();
-        var paths = live.Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
-        var roots = live.Where(w => PathText.Parent(w.Path) is not { } parent || !paths.Contains(parent))
-            .OrderBy(w => w.Path, StringComparer.Ordinal).ToList();
+        var roots = manager.TrackedRoots().OrderBy(w => w.Path, StringComparer.Ordinal).ToList();
         foreach (var root in roots)
         {
             if (root.IsRemoved)
@@ -125,8 +122,9 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
                 if (!visited.Contains(child) && root.ExcludeFilter?.IsExcluded(child) != true)
                     pending.Push(child);
         }
+        // PathNow: the paths of every watch of the tree, derived once for this check, not cached on each.
         foreach (var stale in manager.WatchesUnder(root.Path))
-            if (!visited.Contains(stale.Path) && !vanished.Exists(v => PathText.IsAtOrBelow(stale.Path, v)))
+            if (stale.PathNow() is var path && !visited.Contains(path) && !vanished.Exists(v => PathText.IsAtOrBelow(path, v)))
                 manager.Detach(stale);
         return true;
     }

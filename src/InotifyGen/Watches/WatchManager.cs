@@ -551,6 +551,13 @@ public sealed class WatchManager : IDisposable
         }
     }
 
+    /// <summary>The tops of the tracked trees: live tracked directory watches whose parent is not one.</summary>
+    internal List<Watch> TrackedRoots()
+    {
+        lock (_gate)
+            return _table.LiveWatches.FindAll(w => w.Tracked && w.IsDir && w.Parent is not { State: WatchState.Live, Tracked: true, IsDir: true });
+    }
+
     /// <summary>Live watches at or below <paramref name="path"/>, parents before children.</summary>
     internal List<Watch> WatchesUnder(string path)
     {

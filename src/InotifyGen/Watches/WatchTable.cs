@@ -93,13 +93,13 @@ internal sealed class WatchTable
         var names = Components(path, out var rented);
         try
         {
-            if (names.Count == 0)
+            if (names.IsRoot)
             {
                 var old = _root;
                 _root = w;
                 return TakePlace(w, old);
             }
-            var parent = EnsureParent(names);
+            var parent = EnsureParent(names.Parent);
             var name = names.Last;
             if (_children.Find(parent, name) is { } holder)
                 return TakePlace(w, holder);
@@ -126,11 +126,11 @@ internal sealed class WatchTable
         var names = Components(newPath, out var rented);
         try
         {
-            if (names.Count == 0)
+            if (names.IsRoot)
                 return displaced; // nothing moves onto "/"
             var oldParent = moved.Parent!;
             Unlink(moved);
-            var parent = EnsureParent(names);
+            var parent = EnsureParent(names.Parent);
             var name = names.Last;
             var nameBytes = moved.Name.AsSpan().SequenceEqual(name) ? moved.Name : name.ToArray();
             if (_children.Find(parent, name) is { } holder)
@@ -219,8 +219,9 @@ internal sealed class WatchTable
         try
         {
             var node = _root;
-            for (var i = 0; i < names.Count && node is not null; i++)
-                node = _children.Find(node, names[i]);
+            var all = names.All;
+            for (var at = 0; node is not null && PathComponents.Next(all, ref at, out var name);)
+                node = _children.Find(node, name);
             return node;
         }
         finally
@@ -230,13 +231,12 @@ internal sealed class WatchTable
         }
     }
 
-    /// <summary>The node of the directory holding the last name, made (as intermediate nodes) where missing.</summary>
-    private Watch EnsureParent(in PathComponents names)
+    /// <summary>The node of the directory <paramref name="parent"/> (encoded), made (as intermediate nodes) where missing.</summary>
+    private Watch EnsureParent(ReadOnlySpan<byte> parent)
     {
         var node = _root;
-        for (var i = 0; i < names.Count - 1; i++)
+        for (var at = 0; PathComponents.Next(parent, ref at, out var name);)
         {
-            var name = names[i];
             if (_children.Find(node, name) is not { } child)
             {
                 child = Watch.Intermediate();
@@ -374,30 +374,46 @@ internal sealed class WatchTable
         return new PathComponents(rented, FileNames.Encode(path, rented));
     }
 
-    /// <summary>The '/'-separated names of an encoded path (empty names, as of "//" or a trailing slash, skipped).</summary>
+    /// <summary>An encoded absolute path, split into the directory and the last name ('/'s repeated or trailing are skipped).</summary>
     private readonly struct PathComponents
     {
         private readonly byte[] _bytes;
-        private readonly List<(int Start, int Length)> _names = [];
+        private readonly int _length;
+        private readonly int _lastStart;
 
         public PathComponents(byte[] bytes, int length)
         {
+            while (length > 0 && bytes[length - 1] == (byte)'/')
+                length--;
             _bytes = bytes;
-            var start = 0;
-            for (var i = 0; i <= length; i++)
-            {
-                if (i < length && bytes[i] != (byte)'/')
-                    continue;
-                if (i > start)
-                    _names.Add((start, i - start));
-                start = i + 1;
-            }
+            _length = length;
+            _lastStart = bytes.AsSpan(0, length).LastIndexOf((byte)'/') + 1;
         }
 
-        public int Count => _names.Count;
+        /// <summary>"/" itself: no name at all.</summary>
+        public bool IsRoot => _length == 0;
 
-        public ReadOnlySpan<byte> this[int i] => _bytes.AsSpan(_names[i].Start, _names[i].Length);
+        public ReadOnlySpan<byte> All => _bytes.AsSpan(0, _length);
 
-        public ReadOnlySpan<byte> Last => this[Count - 1];
+        public ReadOnlySpan<byte> Last => _bytes.AsSpan(_lastStart, _length - _lastStart);
+
+        public ReadOnlySpan<byte> Parent => _bytes.AsSpan(0, Math.Max(_lastStart - 1, 0));
+
+        /// <summary>The next name of <paramref name="path"/> from <paramref name="at"/>; false at the end.</summary>
+        public static bool Next(ReadOnlySpan<byte> path, ref int at, out ReadOnlySpan<byte> name)
+        {
+            while (at < path.Length && path[at] == (byte)'/')
+                at++;
+            if (at >= path.Length)
+            {
+                name = default;
+                return false;
+            }
+            var end = path[at..].IndexOf((byte)'/');
+            end = end < 0 ? path.Length : at + end;
+            name = path[at..end];
+            at = end;
+            return true;
+        }
     }
 }
