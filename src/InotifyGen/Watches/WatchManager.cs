@@ -307,7 +307,7 @@ public sealed class WatchManager : IDisposable
         _table.End(w, WatchState.Removed);
     }
 
-    /// <summary>The wd watching <paramref name="path"/>, or null (pyinotify's <c>get_wd</c>, but a dictionary lookup).</summary>
+    /// <summary>The wd watching <paramref name="path"/>, or null (pyinotify's <c>get_wd</c>, but one hash probe per name down the path tree, not a scan).</summary>
     public int? GetWd(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
