@@ -13,19 +13,16 @@ internal abstract class NodeIndex
 
     public int Count { get; private set; }
 
-    /// <summary>The capacity, for the memory benchmarks.</summary>
-    public int Capacity => _slots.Length;
-
     protected abstract int HashOf(Watch node);
 
     /// <summary>The slots, for a subclass's lookup: probe from <c>hash &amp; (length - 1)</c> up to the first null.</summary>
     protected Watch?[] Slots => _slots;
 
-    /// <summary>Inserts <paramref name="node"/>, whose key must not be in the index.</summary>
+    /// <summary>Inserts <paramref name="node"/> (another node with its key may be in too, until the caller removes it).</summary>
     public void Add(Watch node)
     {
         if ((Count + 1) * 4 > _slots.Length * 3)
-            Grow();
+            Resize(_slots.Length * 2);
         Place(_slots, node, HashOf(node));
         Count++;
     }
@@ -58,6 +55,9 @@ internal abstract class NodeIndex
             slots[j] = null;
             i = j;
         }
+        // A table that held a large tree gives the space back once most of it is gone.
+        if (slots.Length > 16 && Count * 8 < slots.Length)
+            Resize(slots.Length / 2);
         return true;
     }
 
@@ -67,13 +67,13 @@ internal abstract class NodeIndex
         Count = 0;
     }
 
-    private void Grow()
+    private void Resize(int length)
     {
-        var bigger = new Watch?[_slots.Length * 2];
+        var resized = new Watch?[length];
         foreach (var s in _slots)
             if (s is not null)
-                Place(bigger, s, HashOf(s));
-        _slots = bigger;
+                Place(resized, s, HashOf(s));
+        _slots = resized;
     }
 
     private static void Place(Watch?[] slots, Watch node, int hash)

@@ -212,6 +212,27 @@ public class WatchTableTests
     }
 
     [Fact]
+    public void ManyWatchesInOneDirectory_AddedAndMostlyEnded_TheRestAreStillFound()
+    {
+        // Grows both indexes through several sizes, then shrinks them again as the watches end.
+        var table = new WatchTable();
+        var all = Enumerable.Range(0, 5000).Select(i => Add(table, $"/w/d{i}")).ToList();
+        for (var i = 0; i < all.Count; i++)
+            if (i % 500 != 7)
+                table.End(all[i], WatchState.Detached);
+        for (var i = 0; i < all.Count; i++)
+            if (i % 500 != 7)
+                table.Forget(all[i]);
+        var left = all.Where((_, i) => i % 500 == 7).ToList();
+        Assert.Equal(left.Count, table.LiveCount);
+        Assert.All(left, w => Assert.Same(w, table.At(w.Path)));
+        Assert.All(left, w => Assert.Same(w, table.Live(w.Wd)));
+        Assert.Equal(left.Select(w => w.Wd).Order(), table.Under("/w").Select(w => w.Wd).Order());
+        Assert.Null(table.At("/w/d0"));
+        Assert.Null(table.ForEvent(all[0].Wd));
+    }
+
+    [Fact]
     public void RootWatch_HoldsEverythingBelow()
     {
         var table = new WatchTable();
