@@ -67,10 +67,7 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
     private void Rescan()
     {
         Diagnostics.InotifyMetrics.Rescan(output.Dispatcher.MetricsKind); // metrics
-        var live = manager.Watches.Values.Where(w => w.Tracked && w.IsDir).ToList();
-        var paths = live.Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
-        var roots = live.Where(w => PathText.Parent(w.Path) is not { } parent || !paths.Contains(parent))
-            .OrderBy(w => w.Path, StringComparer.Ordinal).ToList();
+        var roots = manager.TrackedRoots().OrderBy(w => w.Path, StringComparer.Ordinal).ToList();
         foreach (var root in roots)
         {
             if (root.IsRemoved)
@@ -95,8 +92,9 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
         DirectoryWalk.Walk(fs, root.Path, rescan);
         if (rescan.Stopped)
             return false;
+        // PathNow: the paths of every watch of the tree, derived once for this check, not cached on each.
         foreach (var stale in manager.WatchesUnder(root.Path))
-            if (!rescan.Visited.Contains(stale.Path) && !rescan.Vanished.Exists(v => PathText.IsAtOrBelow(stale.Path, v)))
+            if (stale.PathNow() is var path && !rescan.Visited.Contains(path) && !rescan.Vanished.Exists(v => PathText.IsAtOrBelow(path, v)))
                 manager.Detach(stale);
         return true;
     }

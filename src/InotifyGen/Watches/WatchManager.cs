@@ -155,6 +155,8 @@ public sealed class WatchManager : IDisposable
         // once the directory and its sub-directories have been listed (DirectoryWalk).
         var withheld = options.Recursive && _kernel is not FanotifyInstance ? SetUpReads(events, options.AutoAdd, tracked) : EventMask.None;
         var topKernelOnly = options.FollowSymlink ? EventMask.None : EventMask.DontFollow;
+        // One settings object for every watch of this call (and, through autoAdd, of the directories added later).
+        var settings = new WatchSettings(events, options.Handler, options.AutoAdd, filter, options.WatchFailed);
         // Below the top, the walk found directories: IN_ONLYDIR keeps that true, and saves a stat per watch.
         void AddOne(string p, bool walked)
         {
@@ -167,8 +169,7 @@ public sealed class WatchManager : IDisposable
             var isDir = walked ? true : FileSystem.IsDirectory(p, followLinks: options.FollowSymlink);
             try
             {
-                results.Add(WatchResult.Watched(p, Add(p, events, options.Handler, options.AutoAdd, filter, tracked, out _, kernelOnly, isDir,
-                    options.WatchFailed, isDir ? withheld : EventMask.None).Wd));
+                results.Add(WatchResult.Watched(p, Add(p, settings, tracked, out _, kernelOnly, isDir, isDir ? withheld : EventMask.None).Wd));
             }
             catch (InotifyException e) when (walked && e.Errno is Libc.ENOENT or Libc.ENOTDIR)
             {
@@ -235,11 +236,9 @@ public sealed class WatchManager : IDisposable
                             throw new InotifyException(0, w.Path,
                                 $"cannot update watch {wd}: '{w.Path}' is now a different file (it was replaced); watch it again with AddWatch");
                     }
-                    w.Mask = newMask;
-                    w.AutoAdd = newAutoAdd;
+                    // Copied, not changed in place: the other watches of its tree share the old settings.
+                    w.Settings = w.Settings with { Mask = newMask, AutoAdd = newAutoAdd, Handler = handler ?? w.Handler };
                     w.Tracked = tracked;
-                    if (handler is not null)
-                        w.Handler = handler;
                 }
                 result[wd] = true;
             }
@@ -302,12 +301,8 @@ public sealed class WatchManager : IDisposable
         {
             // The transient files stay: the kernel keeps only their events, and the directory's own part goes.
             _kernel.Add(w.Path, w.TransientMask);
-            w.Mask = EventMask.None;
-            w.Handler = null;
-            w.AutoAdd = false;
+            w.Settings = WatchSettings.None with { TransientFiles = w.TransientFiles };
             w.Tracked = false;
-            w.ExcludeFilter = null;
-            w.WatchFailed = null;
             return;
         }
         var rc = _kernel.Remove(wd);
@@ -318,7 +313,7 @@ public sealed class WatchManager : IDisposable
         _table.End(w, WatchState.Removed);
     }
 
-    /// <summary>The wd watching <paramref name="path"/>, or null (pyinotify's <c>get_wd</c>, but a dictionary lookup).</summary>
+    /// <summary>The wd watching <paramref name="path"/>, or null (pyinotify's <c>get_wd</c>, but one hash probe per name down the path tree, not a scan).</summary>
     public int? GetWd(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -414,12 +409,12 @@ public sealed class WatchManager : IDisposable
                 var w = _table.Live(wd);
                 if (w is null)
                 {
-                    w = new Watch(wd, dir, EventMask.None, null, autoAdd: false, excludeFilter: null, isDir: true);
-                    if (_table.Add(w) is { } stale)
+                    w = new Watch(wd, WatchSettings.None, isDir: true);
+                    if (_table.Add(w, dir) is { } stale)
                         RemoveFromKernel([stale]);
                     Log.WatchAdded(Logger, wd, dir);
                 }
-                w.TransientFiles = [.. (w.TransientFiles ?? []).Where(f => !f.Name.AsSpan().SequenceEqual(file.Name)), file];
+                w.Settings = w.Settings with { TransientFiles = [.. (w.TransientFiles ?? []).Where(f => !f.Name.AsSpan().SequenceEqual(file.Name)), file] };
                 result[dir] = wd;
             }
         }
@@ -435,9 +430,9 @@ public sealed class WatchManager : IDisposable
     /// Adds or refreshes one watch; throws <see cref="InotifyException"/> with a message that names the fix.
     /// <paramref name="withheld"/>: events not asked of the kernel yet (<see cref="Widen"/> asks for them later).
     /// </summary>
-    internal Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked, out bool created,
-        EventMask kernelOnly = EventMask.None, bool? isDir = null, Action<WatchResult>? onFailed = null, EventMask withheld = EventMask.None) =>
-        Add(path, mask, handler, autoAdd, filter, tracked, out created, out _, kernelOnly, isDir, deferMove: false, onFailed, withheld);
+    internal Watch Add(string path, WatchSettings settings, bool tracked, out bool created, EventMask kernelOnly = EventMask.None, bool? isDir = null,
+        EventMask withheld = EventMask.None) =>
+        Add(path, settings, tracked, out created, out _, kernelOnly, isDir, deferMove: false, withheld);
 
     /// <summary>The events a directory's own listing causes on its watch and its parent's.</summary>
     internal const EventMask ListingEvents = EventMask.Open | EventMask.Access | EventMask.CloseNoWrite;
@@ -471,9 +466,9 @@ public sealed class WatchManager : IDisposable
     /// </summary>
     internal Watch AddWalked(string path, WatchOptions options, EventMask withheld)
     {
-        var events = ResolveMask(options.Mask, options.Handler);
-        return Add(path, events, options.Handler, options.AutoAdd, options.ExcludeFilter ?? ExcludeFilter, options.Recursive || options.AutoAdd,
-            out _, EventMask.OnlyDir, isDir: true, options.WatchFailed, withheld);
+        var settings = new WatchSettings(ResolveMask(options.Mask, options.Handler), options.Handler, options.AutoAdd,
+            options.ExcludeFilter ?? ExcludeFilter, options.WatchFailed);
+        return Add(path, settings, options.Recursive || options.AutoAdd, out _, EventMask.OnlyDir, isDir: true, withheld);
     }
 
     /// <summary>What a set-up with <paramref name="options"/> withholds until each watch is widened (<see cref="SetUpReads(EventMask, bool, bool)"/>).</summary>
@@ -481,14 +476,13 @@ public sealed class WatchManager : IDisposable
         SetUpReads(ResolveMask(options.Mask, options.Handler), options.AutoAdd, options.Recursive || options.AutoAdd);
 
     /// <summary>
-    /// <see cref="Add(string, EventMask, ProcessEvent?, bool, ExcludeFilter?, bool, out bool, EventMask, bool?, Action{WatchResult}?, EventMask)"/>, also telling
+    /// <see cref="Add(string, WatchSettings, bool, out bool, EventMask, bool?, EventMask)"/>, also telling
     /// where the watch was when the kernel gave back the wd of a watch known at another path: the directory moved
     /// without our seeing it yet, and its sub-watches moved with it. With <paramref name="deferMove"/> the table is
     /// left as it is: the caller moves it once the queued events of that past have been read against the old paths.
     /// </summary>
-    private Watch Add(string path, EventMask mask, ProcessEvent? handler, bool autoAdd, ExcludeFilter? filter, bool tracked,
-        out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir, bool deferMove, Action<WatchResult>? onFailed,
-        EventMask withheld = EventMask.None)
+    private Watch Add(string path, WatchSettings settings, bool tracked, out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir,
+        bool deferMove, EventMask withheld = EventMask.None)
     {
         movedFrom = null;
         lock (_gate)
@@ -498,7 +492,7 @@ public sealed class WatchManager : IDisposable
             var holder = _table.At(path);
             if (holder is { Tracked: true })
                 tracked = true;
-            var kernelMask = KernelMask(mask, autoAdd, tracked) | (holder?.TransientMask ?? EventMask.None);
+            var kernelMask = KernelMask(settings.Mask, settings.AutoAdd, tracked) | (holder?.TransientMask ?? EventMask.None);
             if (withheld != EventMask.None)
             {
                 kernelMask &= ~withheld;
@@ -520,20 +514,12 @@ public sealed class WatchManager : IDisposable
                     if (!deferMove)
                         RemoveFromKernel(_table.Move(existing.Path, path));
                 }
-                existing.Mask = mask;
-                existing.Handler = handler;
-                existing.AutoAdd = autoAdd;
-                existing.ExcludeFilter = filter;
+                existing.Settings = existing.TransientFiles is { } transient ? settings with { TransientFiles = transient } : settings;
                 existing.Tracked = tracked;
-                existing.WatchFailed = onFailed;
                 return existing;
             }
-            var w = new Watch(wd, path, mask, handler, autoAdd, filter, isDir ?? FileSystem.IsDirectory(path, followLinks: true))
-            {
-                Tracked = tracked,
-                WatchFailed = onFailed,
-            };
-            if (_table.Add(w) is { } stale)
+            var w = new Watch(wd, settings, isDir ?? FileSystem.IsDirectory(path, followLinks: true)) { Tracked = tracked };
+            if (_table.Add(w, path) is { } stale)
                 RemoveFromKernel([stale]);
             created = true;
             Log.WatchAdded(Logger, wd, path);
@@ -554,8 +540,7 @@ public sealed class WatchManager : IDisposable
         movedFrom = null;
         try
         {
-            return Add(path, like.Mask, like.Handler, like.AutoAdd, like.ExcludeFilter, tracked: true, out created, out movedFrom, EventMask.OnlyDir, isDir: true,
-                deferMove, like.WatchFailed);
+            return Add(path, like.Settings.ForChild, tracked: true, out created, out movedFrom, EventMask.OnlyDir, isDir: true, deferMove);
         }
         catch (InotifyException e) when (e.Errno is Libc.ENOENT or Libc.ENOTDIR)
         {
@@ -616,17 +601,20 @@ public sealed class WatchManager : IDisposable
     {
         lock (_gate)
         {
-            var kept = new List<string>();
-            foreach (var w in _table.Under(path))
-            {
-                if (kept.Exists(k => PathText.IsAtOrBelow(w.Path, k)))
-                    continue;
-                if (keep?.Invoke(w) == true)
-                    kept.Add(w.Path);
-                else if (includeSelf || w.Path != path)
-                    Detach(w);
-            }
+            var top = _table.At(path);
+            var doomed = _table.Under(path, keep);
+            // Deepest first: a watch that ends with no watch below it just leaves the tree.
+            for (var i = doomed.Count - 1; i >= 0; i--)
+                if (includeSelf || !ReferenceEquals(doomed[i], top))
+                    Detach(doomed[i]);
         }
+    }
+
+    /// <summary>The tops of the tracked trees: live tracked directory watches whose parent is not one.</summary>
+    internal List<Watch> TrackedRoots()
+    {
+        lock (_gate)
+            return _table.LiveWatches.FindAll(w => w.Tracked && w.IsDir && w.Parent is not { State: WatchState.Live, Tracked: true, IsDir: true });
     }
 
     /// <summary>Live watches at or below <paramref name="path"/>, parents before children.</summary>

@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+
+namespace InotifyGen;
+
+/// <summary>
+/// The watch table's two hash indexes as open addressing over the nodes themselves: one slot (a reference) per
+/// node, no entry objects and no stored keys, because the key is read from the node. Linear probing, deletion by
+/// backward shift (no tombstones), at most three quarters full. Not thread-safe (the manager's lock covers it).
+/// </summary>
+internal abstract class NodeIndex
+{
+    private Watch?[] _slots = new Watch?[16];
+
+    public int Count { get; private set; }
+
+    protected abstract int HashOf(Watch node);
+
+    /// <summary>The slots, for a subclass's lookup: probe from <c>hash &amp; (length - 1)</c> up to the first null.</summary>
+    protected Watch?[] Slots => _slots;
+
+    /// <summary>Inserts <paramref name="node"/> (another node with its key may be in too, until the caller removes it).</summary>
+    public void Add(Watch node)
+    {
+        if ((Count + 1) * 4 > _slots.Length * 3)
+            Resize(_slots.Length * 2);
+        Place(_slots, node, HashOf(node));
+        Count++;
+    }
+
+    /// <summary>Removes <paramref name="node"/> (by reference; its key must be what it was when added). False if absent.</summary>
+    public bool Remove(Watch node)
+    {
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        var i = HashOf(node) & mask;
+        while (true)
+        {
+            var s = slots[i];
+            if (s is null)
+                return false;
+            if (ReferenceEquals(s, node))
+                break;
+            i = (i + 1) & mask;
+        }
+        slots[i] = null;
+        Count--;
+        // Backward shift: an entry after the hole moves into it unless its home lies cyclically in (hole, entry].
+        for (var j = (i + 1) & mask; slots[j] is { } moving; j = (j + 1) & mask)
+        {
+            var home = HashOf(moving) & mask;
+            var stays = i <= j ? home > i && home <= j : home > i || home <= j;
+            if (stays)
+                continue;
+            slots[i] = moving;
+            slots[j] = null;
+            i = j;
+        }
+        // A table that held a large tree gives the space back once most of it is gone.
+        if (slots.Length > 16 && Count * 8 < slots.Length)
+            Resize(slots.Length / 2);
+        return true;
+    }
+
+    public void Clear()
+    {
+        _slots = new Watch?[16];
+        Count = 0;
+    }
+
+    private void Resize(int length)
+    {
+        var resized = new Watch?[length];
+        foreach (var s in _slots)
+            if (s is not null)
+                Place(resized, s, HashOf(s));
+        _slots = resized;
+    }
+
+    private static void Place(Watch?[] slots, Watch node, int hash)
+    {
+        var mask = slots.Length - 1;
+        var i = hash & mask;
+        while (slots[i] is not null)
+            i = (i + 1) & mask;
+        slots[i] = node;
+    }
+}
+
+/// <summary>Every node of the path tree, by (parent node, name bytes): the one child index of all directories.</summary>
+internal sealed class ChildIndex : NodeIndex
+{
+    public static int Hash(Watch parent, ReadOnlySpan<byte> name)
+    {
+        var h = new HashCode();
+        h.Add(RuntimeHelpers.GetHashCode(parent));
+        h.AddBytes(name);
+        return h.ToHashCode();
+    }
+
+    protected override int HashOf(Watch node) => Hash(node.Parent!, node.Name);
+
+    /// <summary>The child of <paramref name="parent"/> named <paramref name="name"/>, or null.</summary>
+    public Watch? Find(Watch parent, ReadOnlySpan<byte> name)
+    {
+        var slots = Slots;
+        var mask = slots.Length - 1;
+        for (var i = Hash(parent, name) & mask; ; i = (i + 1) & mask)
+        {
+            var s = slots[i];
+            if (s is null || (ReferenceEquals(s.Parent, parent) && s.Name.AsSpan().SequenceEqual(name)))
+                return s;
+        }
+    }
+}
+
+/// <summary>Watches by wd: every watch whose IN_IGNORED is still to come (at most one per wd).</summary>
+internal sealed class WdIndex : NodeIndex
+{
+    // The kernel hands wds out in sequence (idr_alloc_cyclic), so the wd itself spreads them with no collisions.
+    private static int Hash(int wd) => wd;
+
+    protected override int HashOf(Watch node) => Hash(node.Wd);
+
+    /// <summary>The watch with descriptor <paramref name="wd"/>, or null.</summary>
+    public Watch? Find(int wd)
+    {
+        var slots = Slots;
+        var mask = slots.Length - 1;
+        for (var i = Hash(wd) & mask; ; i = (i + 1) & mask)
+        {
+            var s = slots[i];
+            if (s is null || s.Wd == wd)
+                return s;
+        }
+    }
+
+    /// <summary>Every watch in the index (a snapshot).</summary>
+    public List<Watch> All()
+    {
+        var all = new List<Watch>(Count);
+        foreach (var s in Slots)
+            if (s is not null)
+                all.Add(s);
+        return all;
+    }
+}
