@@ -192,27 +192,52 @@ public sealed class Watch
         return true;
     }
 
-    /// <summary>The names from the root down, joined with '/' and decoded once (surrogateescape, see <see cref="FileNames"/>).</summary>
+    /// <summary>
+    /// The names from the root down, joined with '/' and decoded once (surrogateescape, see <see cref="FileNames"/>).
+    /// The chain is read once, name by name, into a snapshot: a reader without the manager's lock may race a move,
+    /// and then gets a path that was true just before or just after it (the generation check derives it again), never
+    /// a torn buffer.
+    /// </summary>
     private string DerivePath()
     {
+        var names = System.Buffers.ArrayPool<byte[]>.Shared.Rent(64);
+        var count = 0;
         var length = 0;
-        for (var n = this; n.Parent is not null; n = n.Parent)
-            length += n.Name.Length + 1;
-        if (length == 0)
-            return "/";
-        byte[]? rented = null;
-        var buffer = length <= 512 ? stackalloc byte[length] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
-        var end = length;
-        for (var n = this; n.Parent is not null; n = n.Parent)
+        try
         {
-            end -= n.Name.Length;
-            n.Name.CopyTo(buffer[end..]);
-            buffer[--end] = (byte)'/';
+            for (var n = this; n.Parent is { } parent; n = parent)
+            {
+                if (count == names.Length)
+                {
+                    var grown = System.Buffers.ArrayPool<byte[]>.Shared.Rent(names.Length * 2);
+                    names.AsSpan(0, count).CopyTo(grown);
+                    System.Buffers.ArrayPool<byte[]>.Shared.Return(names, clearArray: true);
+                    names = grown;
+                }
+                var name = n.Name;
+                names[count++] = name;
+                length += name.Length + 1;
+            }
+            if (length == 0)
+                return "/";
+            byte[]? rented = null;
+            var buffer = length <= 512 ? stackalloc byte[length] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+            var at = 0;
+            for (var i = count - 1; i >= 0; i--)
+            {
+                buffer[at++] = (byte)'/';
+                names[i].CopyTo(buffer[at..]);
+                at += names[i].Length;
+            }
+            var path = FileNames.Decode(buffer);
+            if (rented is not null)
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            return path;
         }
-        var path = FileNames.Decode(buffer);
-        if (rented is not null)
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        return path;
+        finally
+        {
+            System.Buffers.ArrayPool<byte[]>.Shared.Return(names, clearArray: true);
+        }
     }
 
     /// <inheritdoc/>
