@@ -96,20 +96,25 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     /// </summary>
     private void AddTree(string top, bool topIsWatched = false)
     {
-        var withheld = wm.SetUpReads(_watch);
+        // One settings object for every watch of the tree, as AddWatch's own walk shares one.
+        var tree = new WalkedTree(wm.SettingsOf(_watch), _watch.Recursive || _watch.AutoAdd);
+        var withheld = WatchManager.SetUpReads(tree.Settings.Mask, tree.Settings.AutoAdd, tree.Tracked);
         DirectoryWalk.Run(LinuxFileSystem.Instance, top,
-            dir => dir != top ? AddOne(dir, withheld) : AddTreeTop(top, topIsWatched, withheld),
+            dir => dir != top ? AddOne(dir, tree, withheld) : AddTreeTop(top, topIsWatched, tree, withheld),
             filter.ExcludesDirectory,
             finished: withheld == EventMask.None ? null : dir => wm.Widen(dir, EventMask.OnlyDir));
     }
 
+    /// <summary>What every directory of one walked tree is watched with.</summary>
+    private readonly record struct WalkedTree(WatchSettings Settings, bool Tracked);
+
     /// <summary>The top of a tree, watched (narrowed, when the set-up withholds the listing events) before it is listed.</summary>
-    private bool AddTreeTop(string top, bool topIsWatched, EventMask withheld)
+    private bool AddTreeTop(string top, bool topIsWatched, WalkedTree tree, EventMask withheld)
     {
         if (!topIsWatched && AddTop(top).Count == 0)
             return false; // an excluded top is not walked
         if (withheld != EventMask.None)
-            AddOne(top, withheld, count: false);
+            AddOne(top, tree, withheld, count: false);
         return true;
     }
 
@@ -120,11 +125,11 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     private static bool IsDirectory(string path) => LinuxFileSystem.Instance.IsDirectory(path, followLinks: true);
 
     /// <summary>One directory of the walk: no stat (the walk found a directory), the listing events withheld.</summary>
-    private bool AddOne(string path, EventMask withheld, bool count = true)
+    private bool AddOne(string path, WalkedTree tree, EventMask withheld, bool count = true)
     {
         try
         {
-            wm.AddWalked(path, _watch, withheld);
+            wm.AddWalked(path, tree.Settings, tree.Tracked, withheld);
             if (count)
                 Count();
             return true;

@@ -147,16 +147,14 @@ public sealed class WatchManager : IDisposable
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(options);
         ThrowIfClosed();
-        var events = ResolveMask(options.Mask, options.Handler);
-        var filter = options.ExcludeFilter ?? ExcludeFilter;
+        var settings = SettingsOf(options);
+        var filter = settings.ExcludeFilter;
         var tracked = options.Recursive || options.AutoAdd;
         var results = new List<WatchResult>();
         // A recursive set-up watches each directory without the events its own listing causes, and widens the watch
         // once the directory and its sub-directories have been listed (DirectoryWalk).
-        var withheld = options.Recursive && _kernel is not FanotifyInstance ? SetUpReads(events, options.AutoAdd, tracked) : EventMask.None;
+        var withheld = options.Recursive && _kernel is not FanotifyInstance ? SetUpReads(settings.Mask, settings.AutoAdd, tracked) : EventMask.None;
         var topKernelOnly = options.FollowSymlink ? EventMask.None : EventMask.DontFollow;
-        // One settings object for every watch of this call (and, through autoAdd, of the directories added later).
-        var settings = new WatchSettings(events, options.Handler, options.AutoAdd, filter, options.WatchFailed);
         // Below the top, the walk found directories: IN_ONLYDIR keeps that true, and saves a stat per watch.
         void AddOne(string p, bool walked)
         {
@@ -461,19 +459,18 @@ public sealed class WatchManager : IDisposable
     }
 
     /// <summary>
-    /// Watches a directory a walk found below a top (the CLI's set-up): no stat, IN_ONLYDIR, and
-    /// <paramref name="withheld"/> left out until <see cref="Widen"/>. Throws <see cref="InotifyException"/>.
+    /// The settings AddWatch gives the watches of one call with <paramref name="options"/>: made once per set-up and
+    /// shared by all its watches (and, through autoAdd, by the directories added later). Throws on a bad mask.
     /// </summary>
-    internal Watch AddWalked(string path, WatchOptions options, EventMask withheld)
-    {
-        var settings = new WatchSettings(ResolveMask(options.Mask, options.Handler), options.Handler, options.AutoAdd,
-            options.ExcludeFilter ?? ExcludeFilter, options.WatchFailed);
-        return Add(path, settings, options.Recursive || options.AutoAdd, out _, EventMask.OnlyDir, isDir: true, withheld);
-    }
+    internal WatchSettings SettingsOf(WatchOptions options) =>
+        new(ResolveMask(options.Mask, options.Handler), options.Handler, options.AutoAdd, options.ExcludeFilter ?? ExcludeFilter, options.WatchFailed);
 
-    /// <summary>What a set-up with <paramref name="options"/> withholds until each watch is widened (<see cref="SetUpReads(EventMask, bool, bool)"/>).</summary>
-    internal EventMask SetUpReads(WatchOptions options) =>
-        SetUpReads(ResolveMask(options.Mask, options.Handler), options.AutoAdd, options.Recursive || options.AutoAdd);
+    /// <summary>
+    /// Watches a directory a walk found below a top (the CLI's set-up) with the set-up's <paramref name="settings"/>:
+    /// no stat, IN_ONLYDIR, and <paramref name="withheld"/> left out until <see cref="Widen"/>. Throws <see cref="InotifyException"/>.
+    /// </summary>
+    internal Watch AddWalked(string path, WatchSettings settings, bool tracked, EventMask withheld) =>
+        Add(path, settings, tracked, out _, EventMask.OnlyDir, isDir: true, withheld);
 
     /// <summary>
     /// <see cref="Add(string, WatchSettings, bool, out bool, EventMask, bool?, EventMask)"/>, also telling
