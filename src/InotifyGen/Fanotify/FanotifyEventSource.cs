@@ -87,11 +87,7 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
             var n = Math.Max(0, kernel.Read(_in.AsSpan(_held, ReadSize)));
             // After each read: a root added before an event of this read happened owns it (a directory watched, then
             // deleted, comes as the CREATE|DELETE of its making, merged, queued before it was watched).
-            if (!ReferenceEquals(_roots, instance.Roots))
-            {
-                _roots = instance.Roots;
-                _paths.SetRoots(_roots);
-            }
+            UseCurrentRoots();
             if (n == 0 && _held == 0)
                 return;
             // What was held is held no longer: with the next read, or with none when the group had nothing more.
@@ -101,6 +97,15 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
             _in.AsSpan(used, length - used).CopyTo(_in);
             _held = length - used;
         }
+    }
+
+    /// <summary>Takes the group's roots as they are now; the path cache starts again when they changed.</summary>
+    private void UseCurrentRoots()
+    {
+        if (ReferenceEquals(_roots, instance.Roots))
+            return;
+        _roots = instance.Roots;
+        _paths.SetRoots(_roots);
     }
 
     /// <summary>Where the first record of <paramref name="records"/> ends.</summary>
@@ -218,8 +223,7 @@ internal sealed class FanotifyEventSource(FanotifyInstance instance, KernelEvent
     private void EndRoot(int wd)
     {
         instance.Remove(wd);
-        _roots = instance.Roots;
-        _paths.SetRoots(_roots);
+        UseCurrentRoots();
         instance.TakeIgnored(_ignored);
         foreach (var ended in _ignored)
             Emit(ended, EventMask.Ignored, 0, default, default);
