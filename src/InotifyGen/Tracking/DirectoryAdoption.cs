@@ -236,7 +236,6 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         private long _expiry;
 
         public bool DirectoriesOnly => false;
-        public bool WantsFinished => false;
         public string PathOf(Watch dir) => dir.Path;
 
         // Watched already: by WatchNew, or when its parent was listed.
@@ -281,8 +280,6 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         }
 
         public void EndListing(Watch dir) => completion.EndListing();
-
-        public void Finished(Watch dir) { }
     }
 
     /// <summary>

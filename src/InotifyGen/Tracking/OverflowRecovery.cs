@@ -110,7 +110,6 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
         public bool Stopped;
 
         public bool DirectoriesOnly => true;
-        public bool WantsFinished => false;
         public string PathOf(string dir) => dir;
 
         public bool Visit(string dir)
@@ -138,14 +137,8 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
             return true;
         }
 
-        public bool Listed(string dir, List<DirectoryEntry> entries) => true;
-
         public string? Enter(string dir, string path, DirectoryEntry entry) =>
             entry.IsDirectory && !Visited.Contains(path) && root.ExcludeFilter?.IsExcluded(path) != true ? path : null;
-
-        public void EndListing(string dir) { }
-
-        public void Finished(string dir) { }
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ internal interface IDirectoryVisitor<T>
     bool DirectoriesOnly { get; }
 
     /// <summary>True: <see cref="Finished"/> is called for each directory once it and all its sub-directories were listed.</summary>
-    bool WantsFinished { get; }
+    bool WantsFinished => false;
 
     /// <summary>Where <paramref name="dir"/> is now (read when it is listed).</summary>
     string PathOf(T dir);
@@ -21,16 +21,20 @@ internal interface IDirectoryVisitor<T>
     bool Visit(T dir);
 
     /// <summary>Right after the listing, before any entry; false: nothing below <paramref name="dir"/> is entered.</summary>
-    bool Listed(T dir, List<DirectoryEntry> entries);
+    bool Listed(T dir, List<DirectoryEntry> entries) => true;
 
     /// <summary>One entry of <paramref name="dir"/>'s listing, in ordinal order; returns the directory to walk into, or null.</summary>
     T? Enter(T dir, string path, DirectoryEntry entry);
 
     /// <summary>After the last entry of <paramref name="dir"/>.</summary>
-    void EndListing(T dir);
+    void EndListing(T dir)
+    {
+    }
 
     /// <summary><paramref name="dir"/> and every sub-directory of it have been listed (only with <see cref="WantsFinished"/>).</summary>
-    void Finished(T dir);
+    void Finished(T dir)
+    {
+    }
 }
 
 /// <summary>
@@ -121,9 +125,7 @@ internal static class DirectoryWalk
         public bool WantsFinished => finished is not null;
         public string PathOf(string dir) => dir;
         public bool Visit(string dir) => visit(dir);
-        public bool Listed(string dir, List<DirectoryEntry> entries) => true;
         public string? Enter(string dir, string path, DirectoryEntry entry) => entry.IsDirectory && prune?.Invoke(path) != true ? path : null;
-        public void EndListing(string dir) { }
         public void Finished(string dir) => finished!(dir);
     }
 }
