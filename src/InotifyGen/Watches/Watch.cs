@@ -141,6 +141,10 @@ public sealed class Watch
     /// <summary>A new generation for a node that moves (called by the table after it re-linked the node).</summary>
     internal static void MarkMoved(Watch node) => Volatile.Write(ref node.MovedAt, Interlocked.Increment(ref s_generation));
 
+    /// <summary><paramref name="node"/> takes the place of <paramref name="old"/>: what moved there, moved it too.</summary>
+    internal static void InheritMoves(Watch node, Watch old) =>
+        Volatile.Write(ref node.MovedAt, Math.Max(Volatile.Read(ref node.MovedAt), Volatile.Read(ref old.MovedAt)));
+
     /// <summary>The path as it is now, made final: the watch ended and leaves the tree (called by the table).</summary>
     internal void FreezePath()
     {

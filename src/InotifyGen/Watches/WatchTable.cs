@@ -254,6 +254,9 @@ internal sealed class WatchTable
     private Watch? TakePlace(Watch w, Watch old)
     {
         old.FreezeIfLive();
+        // The children's cached paths are checked against the moves of their chain: the node that stands in
+        // carries the last move of the one it replaces, or a path cached before that move would pass for current.
+        Watch.InheritMoves(w, old);
         if (old.Parent is { } parent)
         {
             Link(w, parent, old.Name, before: old);

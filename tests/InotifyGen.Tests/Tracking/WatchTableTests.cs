@@ -50,6 +50,24 @@ public class WatchTableTests
     }
 
     [Fact]
+    public void PathCachedBeforeAMove_IsTheNewOne_AfterTheMovedWatchEnds_AndANodeStandsInForIt()
+    {
+        // The churn loop's seed 4219: a3 moves (its children's cached paths are stale from then on), then a3's own
+        // watch ends and an intermediate node takes its place. That node is new, with no move on record: the stale
+        // paths below it must not pass for current.
+        var table = new WatchTable();
+        Add(table, "/w");
+        var a = Add(table, "/w/a3");
+        var c = Add(table, "/w/a3/b5/c1");
+        Assert.Equal("/w/a3/b5/c1", c.Path); // cached now
+        table.Move("/w/a3", "/w/in/p/m143");
+        table.End(a, WatchState.Detached);
+
+        Assert.Equal("/w/in/p/m143/b5/c1", c.PathNow());
+        Assert.Equal("/w/in/p/m143/b5/c1", c.Path);
+    }
+
+    [Fact]
     public void PathDerivedAfterAnAncestorMoved_IsTheNewOne_EvenThroughIntermediateNodes()
     {
         var table = new WatchTable();
