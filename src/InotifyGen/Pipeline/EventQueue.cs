@@ -116,7 +116,14 @@ internal sealed class EventQueue : ILookAhead, IDisposable
         if (available <= 0)
             return false;
         var before = _readTotal;
-        ReadOnce(available);
+        // A read may return less than was queued (a small ReadLimit, a short read): what was pending when asked is
+        // read in full, or a look-ahead would miss an event that was already queued.
+        var target = before + available;
+        for (var last = -1L; _readTotal < target && _readTotal != last && !_stopping;)
+        {
+            last = _readTotal;
+            ReadOnce((int)(target - _readTotal));
+        }
         return _readTotal != before;
     }
 

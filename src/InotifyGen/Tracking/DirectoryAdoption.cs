@@ -14,8 +14,9 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     private readonly List<string> _missed = new();
     // Directories a listing found at a new place by their inode, while the events of their past (their move among
     // them) are still queued. Read against the new path, those events would name places that never were: the table
-    // moves each one only when the stream has passed the listing that found it.
-    private readonly List<(Watch Watch, string To, long At)> _relocations = new();
+    // moves each one only when the stream has passed the listing that found it. The place is kept as the watch of
+    // the directory it was found in and the name there, since that directory may move meanwhile.
+    private readonly List<Relocation> _relocations = new();
     // New watches whose listing was due when a listing found them elsewhere: listed where they went, once moved there.
     private readonly List<Watch> _listAfterMove = new();
     // Watches (and those below them) kept when a directory above them left the tree, because a listing found them
@@ -100,7 +101,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     {
         var watch = manager.AddLike(path, like, out created, out var movedFrom, deferMove: true);
         if (watch is not null && movedFrom is not null)
-            _relocations.Add((watch, path, queue.End + queue.KernelPending()));
+            _relocations.Add(new(watch, manager.WatchAt(PathText.Parent(path) ?? "/"), path, queue.End + queue.KernelPending()));
         if (watch is not null && created && IsAway(like))
             _away.Add(watch); // made below a directory that is outside the tree for now
         return watch;
@@ -117,42 +118,81 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             return; // the common case, checked before every event
         for (var i = 0; i < _relocations.Count; i++)
         {
-            var (watch, to, at) = _relocations[i];
-            if (at > position || (at == position && !reached))
+            var r = _relocations[i];
+            if (r.At > position || (r.At == position && !reached))
                 continue;
             _relocations.RemoveAt(i--);
-            Move(watch, to);
+            if (r.Parent is { IsRemoved: true })
+                Lost(r.Watch); // the directory it was found in went since, deleted or out of the tree: with it
+            else
+                Move(r.Watch, r.Destination);
         }
     }
 
     /// <summary>
-    /// The IN_MOVED_FROM that took <paramref name="w"/> where a listing found it, with no partner (no watch saw the
-    /// arrival): the watch moves there now, and its IN_MOVE_SELF, queued next, names the new place.
+    /// The event that took <paramref name="w"/> away from its place towards where a listing found it, with no watch
+    /// seeing it arrive (an unpaired IN_MOVED_FROM, or an IN_MOVE_SELF no IN_MOVED_FROM told of). Where it is until
+    /// the stream reaches that listing, no event says: it may have moved on with a directory above it, as the
+    /// listing's place shows. So it and the watches below it are away until then, and their events name no path.
     /// </summary>
     public void Arrived(Watch w)
     {
-        var i = _relocations.FindIndex(r => ReferenceEquals(r.Watch, w));
-        if (i < 0)
+        if (IsRelocating(w))
+            WentAway(w.Path);
+    }
+
+    /// <summary>
+    /// A watched directory moved into <paramref name="destination"/> at <paramref name="path"/>: away with it when
+    /// the destination is away, back in view when it is not.
+    /// </summary>
+    public void Follow(Watch destination, string path)
+    {
+        if (_away.Count == 0)
             return;
-        var to = _relocations[i].To;
-        _relocations.RemoveAt(i);
-        Move(w, to);
-        w.ExpectMoveSelf = true;
+        var away = _away.Contains(destination);
+        foreach (var w in manager.WatchesUnder(path))
+        {
+            if (away)
+                _away.Add(w);
+            else
+                _away.Remove(w);
+        }
+    }
+
+    /// <summary>A watch waiting to move where the place it was found at no longer is: it and those below it end.</summary>
+    private void Lost(Watch watch)
+    {
+        _listAfterMove.Remove(watch);
+        if (watch.IsRemoved)
+            return;
+        var path = watch.Path;
+        foreach (var w in manager.WatchesUnder(path))
+            _away.Remove(w);
+        manager.DetachTree(path, includeSelf: true, keep: IsRelocating);
+        Drop(path);
     }
 
     private void Move(Watch watch, string to)
     {
         var list = _listAfterMove.Remove(watch);
+        // Back in view: what they hold now is reported, as for a directory moved in, since their events while
+        // away were not (each entry once: a queued IN_CREATE of one is dropped).
+        List<Watch>? back = null;
+        if (_away.Count > 0)
+            foreach (var w in manager.WatchesUnder(watch.Path))
+                if (_away.Remove(w) && !w.IsRemoved)
+                    (back ??= new()).Add(w);
         if (watch.IsRemoved || watch.Path == to)
             return;
         var from = watch.Path;
         manager.RenameTree(from, to);
-        if (_away.Count > 0)
-            foreach (var back in manager.WatchesUnder(to))
-                _away.Remove(back);
         Rebase(from, to);
-        if (list)
+        if (list || back is not null)
             ReportContent(watch);
+        if (back is not null)
+            foreach (var w in back)
+                if (!ReferenceEquals(w, watch))
+                    ReportContent(w);
     }
 
     /// <summary>
@@ -308,4 +348,14 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         }
         return false;
     }
+}
+
+/// <summary>
+/// A watch that moves to where a listing found it once the stream reaches <see cref="At"/>: below
+/// <see cref="Parent"/> (the directory listed, which may itself move before then) with the name the listing saw.
+/// </summary>
+internal sealed record Relocation(Watch Watch, Watch? Parent, string FoundAt, long At)
+{
+    /// <summary>Where the watch goes: the found name under its parent's path now.</summary>
+    public string Destination => Parent is { } p ? PathText.Join(p.Path, PathText.Name(FoundAt)) : FoundAt;
 }

@@ -9,7 +9,9 @@ namespace InotifyGen;
 internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimeProvider time, DirectoryAdoption adoption, TrackerOutput output,
     FileCompletion completion)
 {
-    private readonly Dictionary<uint, string> _moves = new(); // cookie -> source path of a paired IN_MOVED_FROM
+    // cookie -> source path of a paired IN_MOVED_FROM, and whether that path was unknown to the user then (its
+    // watch was on its way to a place no event named yet): the IN_MOVED_TO then reports no source.
+    private readonly Dictionary<uint, (string Path, bool Away)> _moves = new();
     private long _settled;  // stream position: a MOVED_FROM before it whose partner is not read yet has none
 
     public TimeSpan MoveWait { get; set; } = TimeSpan.FromMilliseconds(10);
@@ -21,18 +23,22 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
         var isDir = (mask & EventMask.IsDir) != 0;
         adoption.OnMovedAway(w, name);
         var dirWatch = isDir ? manager.WatchAt(path) : null;
-        if (FindMoveTo(cookie, dirWatch?.Wd ?? 0))
+        if (FindMoveTo(cookie, dirWatch?.Wd ?? 0) is { } destination)
         {
-            _moves[cookie] = path;
-            output.Emit(w, mask, cookie, name, nameText);
+            var away = adoption.IsAway(w);
+            _moves[cookie] = (path, away);
+            // Into a directory on its way to a place no event named yet: as far as the user can follow, it left.
+            var flags = !away && adoption.IsAway(destination) ? EventFlags.MovedOut : EventFlags.None;
+            output.Emit(w, mask, cookie, name, nameText, flags: flags);
             return;
         }
         // A listing already found it elsewhere in the tree (by its inode): it did not leave, it moved where no watch
-        // saw the arrival. Its watch moves there once the stream reaches that listing.
+        // saw the arrival. Its watch moves there once the stream reaches that listing; until then it is away.
         if (dirWatch is not null && adoption.IsRelocating(dirWatch))
         {
             output.Emit(w, mask, cookie, name, nameText);
             adoption.Arrived(dirWatch);
+            dirWatch.ExpectMoveSelf = true;
             return;
         }
         output.Emit(w, mask, cookie, name, nameText, flags: EventFlags.MovedOut);
@@ -50,7 +56,10 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
     {
         var nameText = FileNames.Decode(name);
         var path = PathText.Join(w.Path, nameText);
-        _moves.Remove(cookie, out var source);
+        _moves.Remove(cookie, out var from);
+        var source = from.Path;
+        // What a user sees as its source: none when that place was unknown to them (it arrives as from outside).
+        var shownSource = from.Away ? null : source;
         var listed = adoption.WasListed(w, name);
         if ((mask & EventMask.IsDir) == 0)
         {
@@ -60,7 +69,7 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
                 manager.RenameTree(source, path);
                 file.ExpectMoveSelf = true;
             }
-            output.Emit(w, mask, cookie, name, nameText, source);
+            output.Emit(w, mask, cookie, name, nameText, shownSource);
             completion.OnArrived(w, name, nameText, listed);
             return;
         }
@@ -73,9 +82,10 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
             {
                 manager.RenameTree(source!, path);
                 moved.ExpectMoveSelf = true;
+                adoption.Follow(w, path);
             }
         }
-        output.Emit(w, mask, cookie, name, nameText, source);
+        output.Emit(w, mask, cookie, name, nameText, shownSource);
         // Directories below it that could not be watched while it was on its way: their path is known now, whether
         // its own watch moved here with this event or a listing had already found it here by its inode.
         if (source is not null)
@@ -87,9 +97,13 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
 
     public void OnMoveSelf(Watch w, EventMask mask)
     {
-        // A move no IN_MOVED_FROM told of (or none paired), to where a listing already found it: it arrived.
+        // A move no IN_MOVED_FROM told of (or none paired), to where a listing already found it: on its way there,
+        // and where it is now no event says, so this one is not reported either.
         if (!w.ExpectMoveSelf && adoption.IsRelocating(w))
+        {
             adoption.Arrived(w);
+            return;
+        }
         // Its move was paired inside the tree and the paths are already the new ones. A directory under a tracked
         // parent always had its move seen by that parent (moved out, it would be silent by now), even when a
         // listing found it at its new place before the move's own events were processed.
@@ -115,12 +129,12 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
         w.Tracked && PathText.Parent(w.Path) is { } parent && manager.WatchAt(parent) is { Tracked: true };
 
     /// <summary>
-    /// Whether the IN_MOVED_TO with <paramref name="cookie"/> follows. The kernel queues it right after the
+    /// The watch whose IN_MOVED_TO with <paramref name="cookie"/> follows, if one does. The kernel queues it right after the
     /// IN_MOVED_FROM (then IN_MOVE_SELF on the moved directory's own watch <paramref name="dirWd"/>), so: found
     /// among the events read means yes; that IN_MOVE_SELF first means no; otherwise read, and wait up to
     /// <see cref="MoveWait"/> for more.
     /// </summary>
-    private bool FindMoveTo(uint cookie, int dirWd)
+    private Watch? FindMoveTo(uint cookie, int dirWd)
     {
         var position = queue.Position;
         var scanned = 0;
@@ -135,15 +149,15 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
                 // A partner on a watch the bookkeeping dropped (its directory left the tree, or is being replaced)
                 // or forgot is no destination inside the tree: the entry moved out, as far as the watches go.
                 if ((mask & EventMask.MovedTo) != 0 && c == cookie)
-                    return manager.WatchForEvent(wd) is { Silent: false };
+                    return manager.WatchForEvent(wd) is { Silent: false } destination ? destination : null;
                 if ((dirWd > 0 && wd == dirWd && (mask & EventMask.MoveSelf) != 0) || (mask & EventMask.QueueOverflow) != 0)
-                    return false;
+                    return null;
             }
             scanned = offset;
             if (queue.ReadMore())
                 continue;
             if (position <= _settled || queue.IsStopping)
-                return false;
+                return null;
             var now = time.GetUtcNow();
             if (deadline == DateTimeOffset.MaxValue)
             {
@@ -154,7 +168,7 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
             {
                 // Every MOVED_FROM read before the wait began has had MoveWait to find its partner.
                 _settled = waitStart;
-                return false;
+                return null;
             }
             queue.WaitFor(deadline - now);
         }

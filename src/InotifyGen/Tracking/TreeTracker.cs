@@ -79,9 +79,10 @@ internal sealed class TreeTracker : IEventRouter
             return;
         }
         // Queued before a rescan caught up (the per-tree EventsLost stands for it), or while its directory was
-        // outside the tree on its way back in (its path then was none of the tree's; the move back in is reported).
+        // away: outside the tree on its way back in, or inside at a place no event named yet (its path then was
+        // none the user could know; where it arrives is reported).
         var superseded = _overflow.IsSuperseded(_queue.Position);
-        var away = _adoption.IsAway(watch) && (mask & EventMask.MoveSelf) == 0;
+        var away = _adoption.IsAway(watch);
         if (!superseded && _overflow.HasPending)
             _overflow.RunPending(); // the window of the last rescan is read: the overflows merged into it get one more
         if (superseded || away)
@@ -103,7 +104,7 @@ internal sealed class TreeTracker : IEventRouter
     {
         _adoption.Expire(_queue.Position);
         _completion.Expire(_queue.Position);
-        _adoption.Relocate(_queue.Position);
+        _adoption.Relocate(_queue.Position, reached: true);
         _overflow.RunPending();
     }
 

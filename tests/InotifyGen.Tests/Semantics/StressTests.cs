@@ -26,8 +26,7 @@ public class StressTests(ITestOutputHelper output)
     /// The churn that once lost watches with no overflow: every event, a handler slow enough for the mutator to run
     /// ahead, and 400 creates, moves inside, out and in, and deletes on a 730-directory tree, 50 rounds in a row.
     /// </summary>
-    [ExplorationTheory("49 of 50 rounds pass with and without the rescan (was 31-32 of 50): about 1 round in 50 " +
-        "ends with a sub-tree unwatched or a stale path (docs/semantics.md, 'Open races')")]
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Churn_730DirectoryTree_SlowHandler_50Rounds_WatchSetMatchesDiskEveryRound(bool rescan)
@@ -213,11 +212,23 @@ public class StressTests(ITestOutputHelper output)
             while (!Snapshot(events).Any(e => e.PathName == marker) && DateTime.UtcNow < deadline)
                 Thread.Sleep(10);
         }
+        // The bookkeeping may defer a step to the end of what was queued when it listed a directory, which can
+        // include the marker's own events: a second marker, written once the first was dispatched, comes after all
+        // of that.
+        if (Snapshot(events).Any(e => e.PathName == marker))
+        {
+            marker = Path.Combine(root, "settled");
+            Note([marker]);
+            File.WriteAllText(marker, "");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (!Snapshot(events).Any(e => e.PathName == marker) && DateTime.UtcNow < deadline)
+                Thread.Sleep(10);
+        }
         var drainTime = clock.Elapsed;
 
         var all = Snapshot(events);
         if (Environment.GetEnvironmentVariable("INOTIFYGEN_STRESS_DUMP") is { Length: > 0 } dump)
-            File.WriteAllLines(dump, all.Select(TreeRecorder.Describe).Append("WATCHES").Concat(wm.Watches.Values.Select(w => w.ToString())));
+            File.WriteAllLines(dump + "." + Path.GetFileName(root), all.Select(TreeRecorder.Describe).Append("WATCHES").Concat(wm.Watches.Values.Select(w => w.ToString())));
         Assert.True(all.Any(e => e.PathName == marker),
             $"not drained: {all.Count} events so far, notifier alive {notifier.IsAlive}, fault: {notifier.Fault}; last: {all.LastOrDefault()}");
         var stale = all.Where(e => e.Path.Length > 0 && (!everExisted.Contains(e.PathName) || (e.SrcPathName is { } s && !everExisted.Contains(s)))).ToList();
