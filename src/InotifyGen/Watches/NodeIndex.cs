@@ -5,7 +5,8 @@ namespace InotifyGen;
 /// <summary>
 /// The watch table's two hash indexes as open addressing over the nodes themselves: one slot (a reference) per
 /// node, no entry objects and no stored keys, because the key is read from the node. Linear probing, deletion by
-/// backward shift (no tombstones), at most three quarters full. Not thread-safe (the manager's lock covers it).
+/// backward shift (no tombstones), at most three quarters full. Written only under the manager's lock; a lookup
+/// without it may miss an entry a writer is moving, never find a wrong one.
 /// </summary>
 internal abstract class NodeIndex
 {
@@ -15,8 +16,11 @@ internal abstract class NodeIndex
 
     protected abstract int HashOf(Watch node);
 
-    /// <summary>The slots, for a subclass's lookup: probe from <c>hash &amp; (length - 1)</c> up to the first null.</summary>
-    protected Watch?[] Slots => _slots;
+    /// <summary>
+    /// The slots, for a subclass's lookup: probe from <c>hash &amp; (length - 1)</c> up to the first null. Read once
+    /// per lookup: a resize swaps in a new array, and a reader without the lock keeps probing the one it took.
+    /// </summary>
+    protected Watch?[] Slots => Volatile.Read(ref _slots);
 
     /// <summary>Inserts <paramref name="node"/> (another node with its key may be in too, until the caller removes it).</summary>
     public void Add(Watch node)
@@ -63,7 +67,7 @@ internal abstract class NodeIndex
 
     public void Clear()
     {
-        _slots = new Watch?[16];
+        Volatile.Write(ref _slots, new Watch?[16]);
         Count = 0;
     }
 
@@ -73,7 +77,7 @@ internal abstract class NodeIndex
         foreach (var s in _slots)
             if (s is not null)
                 Place(resized, s, HashOf(s));
-        _slots = resized;
+        Volatile.Write(ref _slots, resized);
     }
 
     private static void Place(Watch?[] slots, Watch node, int hash)
