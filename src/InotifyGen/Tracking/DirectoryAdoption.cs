@@ -205,7 +205,10 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             _away.Add(w);
     }
 
-    /// <summary>Whether <paramref name="w"/> is outside the tree on its way back in: its events are not reported.</summary>
+    /// <summary>Nothing waits on the stream's position: no watch to relocate, none away.</summary>
+    public bool IsQuiet => _relocations.Count == 0 && _away.Count == 0;
+
+    /// <summary>Whether <paramref name="w"/> is away (on its way back in, or moved where no event named yet): its events are not reported.</summary>
     public bool IsAway(Watch w) => _away.Count > 0 && _away.Contains(w);
 
     /// <summary>Whether <paramref name="w"/> waits to be moved to where a listing found it: it did not leave the tree.</summary>

@@ -29,6 +29,9 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
     /// <summary>Whether the event that ends at stream <paramref name="position"/> lies in a window a rescan superseded.</summary>
     public bool IsSuperseded(long position) => position <= _lostUntil;
 
+    /// <summary>No rescan waits to run and the event that ends at <paramref name="position"/> is past the last one's window.</summary>
+    public bool IsCaughtUp(long position) => !_pending && position > _lostUntil;
+
     public void OnOverflow(int wd, EventMask mask)
     {
         Log.QueueOverflowLost(logger, MaxQueuedEventsOrUnknown(), Enabled);

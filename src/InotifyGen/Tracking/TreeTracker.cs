@@ -70,6 +70,15 @@ internal sealed class TreeTracker : IEventRouter
             _overflow.OnOverflow(wd, mask);
             return;
         }
+        // The common state, checked once: no listing's move waits on the stream, nothing is away, no rescan window.
+        if (_adoption.IsQuiet && _overflow.IsCaughtUp(_queue.Position) && _manager.WatchForEvent(wd) is { } plain)
+        {
+            if (NeedsTracking(plain, mask))
+                Track(plain, mask, cookie, name);
+            else
+                _output.Dispatcher.Deliver(plain, new InotifyEvent(wd, mask, cookie, name, plain));
+            return;
+        }
         _adoption.Relocate(_queue.Position);
         var watch = _manager.WatchForEvent(wd);
         if (watch is null)
