@@ -97,6 +97,7 @@ internal sealed class WatchTable
             {
                 var old = _root;
                 _root = w;
+                _lastParent = null;
                 return TakePlace(w, old);
             }
             var parent = EnsureParent(names.Parent);
@@ -170,12 +171,14 @@ internal sealed class WatchTable
             var stand = Watch.Intermediate();
             if (ReferenceEquals(w, _root))
                 _root = stand;
+            _lastParent = null;
             TakePlace(stand, w);
             return;
         }
         if (ReferenceEquals(w, _root))
         {
             _root = Watch.Intermediate();
+            _lastParent = null;
             return;
         }
         var parent = w.Parent!;
@@ -209,6 +212,7 @@ internal sealed class WatchTable
         _byWd.Clear();
         _children.Clear();
         _root = Watch.Intermediate();
+        _lastParent = null;
         _liveCount = 0;
     }
 
@@ -218,11 +222,9 @@ internal sealed class WatchTable
         var names = Components(path, out var rented);
         try
         {
-            var node = _root;
-            var all = names.All;
-            for (var at = 0; node is not null && PathComponents.Next(all, ref at, out var name);)
-                node = _children.Find(node, name);
-            return node;
+            if (names.IsRoot)
+                return _root;
+            return FindParent(names.Parent) is { } parent ? _children.Find(parent, names.Last) : null;
         }
         finally
         {
@@ -234,6 +236,8 @@ internal sealed class WatchTable
     /// <summary>The node of the directory <paramref name="parent"/> (encoded), made (as intermediate nodes) where missing.</summary>
     private Watch EnsureParent(ReadOnlySpan<byte> parent)
     {
+        if (FindParent(parent) is { } known)
+            return known;
         var node = _root;
         for (var at = 0; PathComponents.Next(parent, ref at, out var name);)
         {
@@ -244,8 +248,39 @@ internal sealed class WatchTable
             }
             node = child;
         }
+        RememberParent(parent, node);
         return node;
     }
+
+    /// <summary>
+    /// The node on the directory path <paramref name="parent"/> (encoded), or null. A walk adds a directory's
+    /// entries one after another, so the last directory looked up is remembered: its siblings cost one probe, not
+    /// one per name from the root. Any unlink forgets it (the chain it stands for may have changed).
+    /// </summary>
+    private Watch? FindParent(ReadOnlySpan<byte> parent)
+    {
+        if (_lastParent is { } cached && parent.SequenceEqual(_lastParentPath.AsSpan(0, _lastParentLength)))
+            return cached;
+        var node = _root;
+        for (var at = 0; node is not null && PathComponents.Next(parent, ref at, out var name);)
+            node = _children.Find(node, name);
+        if (node is not null)
+            RememberParent(parent, node);
+        return node;
+    }
+
+    private void RememberParent(ReadOnlySpan<byte> parent, Watch node)
+    {
+        if (_lastParentPath.Length < parent.Length)
+            _lastParentPath = new byte[Math.Max(parent.Length, 2 * _lastParentPath.Length)];
+        parent.CopyTo(_lastParentPath);
+        _lastParentLength = parent.Length;
+        _lastParent = node;
+    }
+
+    private Watch? _lastParent;
+    private byte[] _lastParentPath = new byte[256];
+    private int _lastParentLength;
 
     /// <summary>
     /// <paramref name="w"/> (not in the tree) takes the place of <paramref name="old"/>, with its name and its
@@ -335,6 +370,7 @@ internal sealed class WatchTable
     {
         node.Parent = parent;
         node.Name = name;
+        node.ChildHash = ChildIndex.Hash(parent, name);
         if (before is not null && ReferenceEquals(before.Parent, parent))
         {
             node.PrevSibling = before.PrevSibling;
@@ -359,6 +395,7 @@ internal sealed class WatchTable
     /// <summary>Takes <paramref name="node"/> out of its parent's children and out of the index (its Parent and Name stay, for its path).</summary>
     private void Unlink(Watch node)
     {
+        _lastParent = null;
         _children.Remove(node);
         if (node.PrevSibling is { } prev)
             prev.NextSibling = node.NextSibling;
