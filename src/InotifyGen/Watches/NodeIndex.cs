@@ -4,16 +4,19 @@ namespace InotifyGen;
 
 /// <summary>
 /// The watch table's two hash indexes as open addressing over the nodes themselves: one slot (a reference) per
-/// node, no entry objects and no stored keys, because the key is read from the node. Linear probing, deletion by
+/// node (and, for names, its hash), no entry objects and no stored keys, because the key is read from the node. Linear probing, deletion by
 /// backward shift (no tombstones), at most three quarters full. Written only under the manager's lock; a lookup
 /// without it may miss an entry a writer is moving, never find a wrong one.
 /// </summary>
 internal abstract class NodeIndex
 {
     private Watch?[] _slots = new Watch?[16];
-    // Each slot's hash, beside it: a probe reads this array, not the node, so a miss costs no pointer chase per
-    // slot (an unsuccessful search at three quarters full probes about eight slots).
-    private int[] _hashes = new int[16];
+    // With keepHashes, each slot's hash beside it: a probe reads this array, not the node, so a miss costs no pointer
+    // chase per slot (an unsuccessful search at three quarters full probes about eight slots), and a resize hashes
+    // nothing again. Worth its 4 bytes a slot only where the key is costly to read and hash (names).
+    private int[]? _hashes;
+
+    protected NodeIndex(bool keepHashes) => _hashes = keepHashes ? new int[16] : null;
 
     public int Count { get; private set; }
 
@@ -25,8 +28,8 @@ internal abstract class NodeIndex
     /// </summary>
     protected Watch?[] Slots => Volatile.Read(ref _slots);
 
-    /// <summary>The hash of each slot's node (valid where the slot is not null); only under the manager's lock.</summary>
-    protected int[] Hashes => _hashes;
+    /// <summary>The hash of each slot's node (valid where the slot is not null), with keepHashes; only under the manager's lock.</summary>
+    protected int[] Hashes => _hashes!;
 
     /// <summary>Inserts <paramref name="node"/> (another node with its key may be in too, until the caller removes it).</summary>
     public void Add(Watch node)
@@ -58,11 +61,12 @@ internal abstract class NodeIndex
         // Backward shift: an entry after the hole moves into it unless its home lies cyclically in (hole, entry].
         for (var j = (i + 1) & mask; slots[j] is { } moving; j = (j + 1) & mask)
         {
-            var home = hashes[j] & mask;
+            var home = (hashes is null ? HashOf(moving) : hashes[j]) & mask;
             var stays = i <= j ? home > i && home <= j : home > i || home <= j;
             if (stays)
                 continue;
-            hashes[i] = hashes[j];
+            if (hashes is not null)
+                hashes[i] = hashes[j];
             slots[i] = moving;
             slots[j] = null;
             i = j;
@@ -75,7 +79,8 @@ internal abstract class NodeIndex
 
     public void Clear()
     {
-        _hashes = new int[16];
+        if (_hashes is not null)
+            _hashes = new int[16];
         Volatile.Write(ref _slots, new Watch?[16]);
         Count = 0;
     }
@@ -83,21 +88,22 @@ internal abstract class NodeIndex
     private void Resize(int length)
     {
         var resized = new Watch?[length];
-        var hashes = new int[length];
+        var hashes = _hashes is null ? null : new int[length];
         for (var i = 0; i < _slots.Length; i++)
             if (_slots[i] is { } s)
-                Place(resized, hashes, s, _hashes[i]);
+                Place(resized, hashes, s, _hashes is null ? HashOf(s) : _hashes[i]);
         _hashes = hashes;
         Volatile.Write(ref _slots, resized);
     }
 
-    private static void Place(Watch?[] slots, int[] hashes, Watch node, int hash)
+    private static void Place(Watch?[] slots, int[]? hashes, Watch node, int hash)
     {
         var mask = slots.Length - 1;
         var i = hash & mask;
         while (slots[i] is not null)
             i = (i + 1) & mask;
-        hashes[i] = hash;
+        if (hashes is not null)
+            hashes[i] = hash;
         slots[i] = node;
     }
 }
@@ -113,8 +119,10 @@ internal sealed class ChildIndex : NodeIndex
         return h.ToHashCode();
     }
 
-    // Computed once, when the node is linked under its parent (the key cannot change while it is in the index).
-    protected override int HashOf(Watch node) => node.ChildHash;
+    public ChildIndex() : base(keepHashes: true) { }
+
+    // Only when a node goes in or out: probes and resizes read the stored hashes.
+    protected override int HashOf(Watch node) => Hash(node.Parent!, node.Name);
 
     /// <summary>The child of <paramref name="parent"/> named <paramref name="name"/>, or null.</summary>
     public Watch? Find(Watch parent, ReadOnlySpan<byte> name)
@@ -137,6 +145,8 @@ internal sealed class WdIndex : NodeIndex
 {
     // The kernel hands wds out in sequence (idr_alloc_cyclic), so the wd itself spreads them with no collisions.
     private static int Hash(int wd) => wd;
+
+    public WdIndex() : base(keepHashes: false) { }
 
     protected override int HashOf(Watch node) => Hash(node.Wd);
 

@@ -42,8 +42,6 @@ public sealed class Watch
     // PathGeneration when this node last changed its parent or name: a cached path derived before that, of this
     // node or any node below, is stale.
     internal long MovedAt;
-    // The child index's hash of (Parent, Name), set when the node is linked.
-    internal int ChildHash;
 
     private WatchSettings _settings;
     // The derived path and the generation it was last known true at (FrozenMark: the watch ended, the path is final).

@@ -370,7 +370,6 @@ internal sealed class WatchTable
     {
         node.Parent = parent;
         node.Name = name;
-        node.ChildHash = ChildIndex.Hash(parent, name);
         if (before is not null && ReferenceEquals(before.Parent, parent))
         {
             node.PrevSibling = before.PrevSibling;
