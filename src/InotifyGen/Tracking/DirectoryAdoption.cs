@@ -142,15 +142,46 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     }
 
     /// <summary>
-    /// A watched directory moved into <paramref name="destination"/> at <paramref name="path"/>: away with it when
-    /// the destination is away, back in view when it is not.
+    /// The watch a listing found at <paramref name="path"/> and that waits to move there, when an event moves it away
+    /// from there: it was there by then, so it moves there now, and the event is read against it. Null when none waits.
     /// </summary>
-    public void Follow(Watch destination, string path)
+    public Watch? ArriveNow(string path)
     {
-        if (_away.Count == 0)
+        if (_relocations.Count == 0)
+            return null;
+        var i = _relocations.FindIndex(r => r.Destination == path);
+        if (i < 0)
+            return null;
+        var found = _relocations[i].Watch;
+        _relocations.RemoveAt(i);
+        Move(found, path);
+        return found.IsRemoved ? null : found;
+    }
+
+    /// <summary>
+    /// <paramref name="moved"/> was moved by its own paired move to where a listing had already found it: that
+    /// relocation is done, and the watch must not be taken for one still on its way if it moves again.
+    /// </summary>
+    public void Arrived(Watch moved, string path)
+    {
+        if (_relocations.Count > 0)
+            _relocations.RemoveAll(r => ReferenceEquals(r.Watch, moved) && r.Destination == path);
+    }
+
+    /// <summary>
+    /// A watched directory, <paramref name="moved"/>, moved into <paramref name="destination"/>: away with it when
+    /// the destination is away, back in view when it is not. (Its watch may not have moved in the table: a move
+    /// into a directory that was below it names a place the table cannot hold until that directory arrives.)
+    /// </summary>
+    public void Follow(Watch destination, Watch moved)
+    {
+        if (_away.Count == 0 || moved.IsRemoved)
             return;
         var away = _away.Contains(destination);
-        foreach (var w in manager.WatchesUnder(path))
+        if (!away && !_away.Contains(moved))
+            return; // in view it was and is; a directory below it may be away on its own way, and stays so
+        // Into view: a directory below it still on its way to where a listing found it stays away, with what is below it.
+        foreach (var w in manager.WatchesUnder(moved.Path, prune: away ? null : w => !ReferenceEquals(w, moved) && IsRelocating(w)))
         {
             if (away)
                 _away.Add(w);

@@ -22,7 +22,9 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
         var path = PathText.Join(w.Path, nameText);
         var isDir = (mask & EventMask.IsDir) != 0;
         adoption.OnMovedAway(w, name);
-        var dirWatch = isDir ? manager.WatchAt(path) : null;
+        // A directory a listing found here and that waits to move here (the stream has not reached the listing) is
+        // leaving: it arrived here before this event.
+        var dirWatch = isDir ? manager.WatchAt(path) ?? adoption.ArriveNow(path) : null;
         if (FindMoveTo(cookie, dirWatch?.Wd ?? 0) is { } destination)
         {
             var away = adoption.IsAway(w);
@@ -82,7 +84,8 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
             {
                 manager.RenameTree(source!, path);
                 moved.ExpectMoveSelf = true;
-                adoption.Follow(w, path);
+                adoption.Arrived(moved, path);
+                adoption.Follow(w, moved);
             }
         }
         output.Emit(w, mask, cookie, name, nameText, shownSource);

@@ -620,11 +620,14 @@ public sealed class WatchManager : IDisposable
             return _table.LiveWatches.FindAll(w => w.Tracked && w.IsDir && w.Parent is not { State: WatchState.Live, Tracked: true, IsDir: true });
     }
 
-    /// <summary>Live watches at or below <paramref name="path"/>, parents before children.</summary>
-    internal List<Watch> WatchesUnder(string path)
+    /// <summary>
+    /// Live watches at or below <paramref name="path"/>, parents before children, leaving out those for which
+    /// <paramref name="prune"/> says true and everything below them.
+    /// </summary>
+    internal List<Watch> WatchesUnder(string path, Func<Watch, bool>? prune = null)
     {
         lock (_gate)
-            return _table.Under(path);
+            return _table.Under(path, prune);
     }
 
     /// <summary>

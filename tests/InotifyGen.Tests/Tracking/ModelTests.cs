@@ -79,6 +79,18 @@ public class ModelTests(ITestOutputHelper output)
         "658 False 16384 back-in 5,779,855,2 1,559,394,2 2,841,727,0 4,977,877,3 0,535,956,0 2,662,92,0 6,263,462,2 7,633,893,1 3,50,984,0",
         // A look-ahead that read only part of what the kernel held (a short read): a directory listed after it had moved
         // away was taken for there, and what was already inside it was never listed.
+        // A directory moved into one below itself that is away (on its way to where a listing found it): the table
+        // cannot hold that place yet, so the moved one is away too, and its IN_MOVE_SELF named the old place.
+        "440 True 31 0,360,129,4 6,754,374,3 9,139,58,2 6,284,58,3 4,47,327,6 4,719,296,3 1,707,550,5 3,521,589,4 3,812,234,5",
+        // A paired move took a directory to where a listing had found it; the relocation left pending made its later
+        // move out look like a move to where the listing found it.
+        "913 True 24 6,10,851,6 3,617,313,4 0,244,112,0 9,89,522,3 8,374,809,0 0,342,865,1 6,215,541,3 4,340,940,3 3,262,768,1 8,212,681,0 0,528,799,2",
+        // A directory on its way to where a listing found it, below one moved inside the tree in view: it stayed away
+        // (its events named the place it had left).
+        "616 True 22 4,272,908,0 7,116,611,4 9,463,158,0 8,801,549,3 0,810,89,4 3,666,108,4 0,660,650,0 2,970,699,1 3,394,991,2 1,949,658,0 2,413,180,3 6,184,568,2 4,782,710,4 3,893,113,2 0,187,302,0 3,451,778,4 2,649,656,1 1,374,62,0",
+        // A directory found by a listing moved on from there before the stream reached the listing: its watch moves
+        // there first, then leaves with the move (it stayed behind, at a place no longer on disk).
+        "69 False 16384 8,407,868,4 4,335,722,6 3,804,648,0 2,744,297,1 0,549,593,5 6,885,111,0 3,207,151,4 4,608,948,3 2,336,797,3 1,793,625,0 0,847,774,3 1,642,505,1 3,902,357,2 2,593,53,3 8,346,321,4 2,8,394,2 1,706,872,0 8,710,410,4",
         "703 False 16384 back-in 5,277,198,5 5,471,171,3 7,63,190,4 3,272,956,0 4,113,792,0 3,869,698,1 2,220,341,5 5,548,53,5 1,100,780,1 8,940,590,0 9,832,265,6 8,956,40,2 8,694,457,3 8,770,190,2 4,537,100,0 1,541,56,0 8,438,96,5 6,765,899,4 2,331,543,0 0,572,500,4 1,44,993,0 3,733,565,1 0,802,569,3 0,842,404,0 3,891,462,4",
     };
 
