@@ -18,6 +18,7 @@ public class QuickStartTests
             var line = await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Equal($"<Event dir=False mask=0x100 maskname=IN_CREATE name=foo path={dir.Path} pathname={dir["foo"]} wd=1 >", line);
 
+            InotifyGen.Tests.Shared.SignalDisposition.AssertSigIntReachesChildren();
             Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit();
             Assert.True(p.WaitForExit(TimeSpan.FromSeconds(10)), "QuickStart did not stop on SIGINT");
             Assert.Equal(0, p.ExitCode);

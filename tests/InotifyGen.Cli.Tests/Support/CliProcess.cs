@@ -156,6 +156,8 @@ public sealed partial class CliProcess : IDisposable
     /// <summary>Sends a signal (SIGTERM by default) and, unless told not to, waits for the exit.</summary>
     public void Signal(int signal = SIGTERM, bool wait = true)
     {
+        if (signal == SIGINT)
+            InotifyGen.Tests.Shared.SignalDisposition.AssertSigIntReachesChildren();
         Assert.Equal(0, Kill(_process.Id, signal));
         if (wait)
             WaitForExit();
