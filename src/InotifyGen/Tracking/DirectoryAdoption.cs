@@ -135,7 +135,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     /// the stream reaches that listing, no event says: it may have moved on with a directory above it, as the
     /// listing's place shows. So it and the watches below it are away until then, and their events name no path.
     /// </summary>
-    public void Arrived(Watch w)
+    public void OnItsWay(Watch w)
     {
         if (IsRelocating(w))
             WentAway(w.Path);
@@ -162,7 +162,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     /// <paramref name="moved"/> was moved by its own paired move to where a listing had already found it: that
     /// relocation is done, and the watch must not be taken for one still on its way if it moves again.
     /// </summary>
-    public void Arrived(Watch moved, string path)
+    public void Reached(Watch moved, string path)
     {
         if (_relocations.Count > 0)
             _relocations.RemoveAll(r => ReferenceEquals(r.Watch, moved) && r.Destination == path);

@@ -39,7 +39,7 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
         if (dirWatch is not null && adoption.IsRelocating(dirWatch))
         {
             output.Emit(w, mask, cookie, name, nameText);
-            adoption.Arrived(dirWatch);
+            adoption.OnItsWay(dirWatch);
             dirWatch.ExpectMoveSelf = true;
             return;
         }
@@ -84,7 +84,7 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
             {
                 manager.RenameTree(source!, path);
                 moved.ExpectMoveSelf = true;
-                adoption.Arrived(moved, path);
+                adoption.Reached(moved, path);
                 adoption.Follow(w, moved);
             }
         }
@@ -104,7 +104,7 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
         // and where it is now no event says, so this one is not reported either.
         if (!w.ExpectMoveSelf && adoption.IsRelocating(w))
         {
-            adoption.Arrived(w);
+            adoption.OnItsWay(w);
             return;
         }
         // Its move was paired inside the tree and the paths are already the new ones. A directory under a tracked

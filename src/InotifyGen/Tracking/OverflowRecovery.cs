@@ -30,7 +30,7 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
     public bool IsSuperseded(long position) => position <= _lostUntil;
 
     /// <summary>No rescan waits to run and the event that ends at <paramref name="position"/> is past the last one's window.</summary>
-    public bool IsCaughtUp(long position) => !_pending && position > _lostUntil;
+    public bool IsCaughtUp(long position) => !_pending && !IsSuperseded(position);
 
     public void OnOverflow(int wd, EventMask mask)
     {

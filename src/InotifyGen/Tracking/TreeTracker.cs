@@ -73,10 +73,7 @@ internal sealed class TreeTracker : IEventRouter
         // The common state, checked once: no listing's move waits on the stream, nothing is away, no rescan window.
         if (_adoption.IsQuiet && _overflow.IsCaughtUp(_queue.Position) && _manager.WatchForEvent(wd) is { } plain)
         {
-            if (NeedsTracking(plain, mask))
-                Track(plain, mask, cookie, name);
-            else
-                _output.Dispatcher.Deliver(plain, new InotifyEvent(wd, mask, cookie, name, plain));
+            TrackOrDeliver(plain, mask, cookie, name);
             return;
         }
         _adoption.Relocate(_queue.Position);
@@ -102,10 +99,16 @@ internal sealed class TreeTracker : IEventRouter
             try { Track(watch, mask, cookie, name); }
             finally { _output.Suppressed = false; }
         }
-        else if (NeedsTracking(watch, mask))
+        else
+            TrackOrDeliver(watch, mask, cookie, name);
+    }
+
+    private void TrackOrDeliver(Watch watch, EventMask mask, uint cookie, ReadOnlySpan<byte> name)
+    {
+        if (NeedsTracking(watch, mask))
             Track(watch, mask, cookie, name);
         else
-            _output.Dispatcher.Deliver(watch, new InotifyEvent(wd, mask, cookie, name, watch));
+            _output.Dispatcher.Deliver(watch, new InotifyEvent(watch.Wd, mask, cookie, name, watch));
     }
 
     /// <summary>At the end of a batch: what can no longer match a queued event is dropped; a rescan merged into the batch runs.</summary>

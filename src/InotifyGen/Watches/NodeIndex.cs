@@ -4,8 +4,8 @@ namespace InotifyGen;
 
 /// <summary>
 /// The watch table's two hash indexes as open addressing over the nodes themselves: one slot (a reference) per
-/// node (and, for names, its hash), no entry objects and no stored keys, because the key is read from the node. Linear probing, deletion by
-/// backward shift (no tombstones), at most three quarters full. Written only under the manager's lock; a lookup
+/// node (and, for names, its hash), no entry objects and no stored keys, because the key is read from the node.
+/// Linear probing, deletion by backward shift (no tombstones), at most three quarters full. Written only under the manager's lock; a lookup
 /// without it may miss an entry a writer is moving, never find a wrong one.
 /// </summary>
 internal abstract class NodeIndex

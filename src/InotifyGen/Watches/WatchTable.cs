@@ -22,6 +22,11 @@ internal sealed class WatchTable
     private readonly Queue<int> _retiredOrder = new();
     private readonly HashSet<int> _retired = new();
     private const int RetiredCapacity = 4096;
+    // The last directory FindParent looked up: its encoded path, its node, and the root it was found under.
+    private Watch? _lastParent;
+    private Watch? _lastParentRoot;
+    private byte[] _lastParentPath = new byte[256];
+    private int _lastParentLength;
 
     /// <summary>The watch an event with this wd belongs to, whatever its state short of forgotten.</summary>
     public Watch? ForEvent(int wd) => _byWd.Find(wd);
@@ -97,7 +102,6 @@ internal sealed class WatchTable
             {
                 var old = _root;
                 _root = w;
-                _lastParent = null;
                 return TakePlace(w, old);
             }
             var parent = EnsureParent(names.Parent);
@@ -171,14 +175,12 @@ internal sealed class WatchTable
             var stand = Watch.Intermediate();
             if (ReferenceEquals(w, _root))
                 _root = stand;
-            _lastParent = null;
             TakePlace(stand, w);
             return;
         }
         if (ReferenceEquals(w, _root))
         {
             _root = Watch.Intermediate();
-            _lastParent = null;
             return;
         }
         var parent = w.Parent!;
@@ -212,7 +214,6 @@ internal sealed class WatchTable
         _byWd.Clear();
         _children.Clear();
         _root = Watch.Intermediate();
-        _lastParent = null;
         _liveCount = 0;
     }
 
@@ -234,53 +235,41 @@ internal sealed class WatchTable
     }
 
     /// <summary>The node of the directory <paramref name="parent"/> (encoded), made (as intermediate nodes) where missing.</summary>
-    private Watch EnsureParent(ReadOnlySpan<byte> parent)
+    private Watch EnsureParent(ReadOnlySpan<byte> parent) => FindParent(parent, create: true)!;
+
+    /// <summary>
+    /// The node on the directory path <paramref name="parent"/> (encoded): null where one is missing, or with
+    /// <paramref name="create"/> made as intermediate nodes. A walk adds a directory's entries one after another, so
+    /// the last directory looked up is remembered: its siblings cost one probe, not one per name from the root. An
+    /// unlink anywhere, or a new root, makes it stale (the chain it stands for may have changed).
+    /// </summary>
+    private Watch? FindParent(ReadOnlySpan<byte> parent, bool create = false)
     {
-        if (FindParent(parent) is { } known)
-            return known;
+        if (_lastParent is { } cached && ReferenceEquals(_lastParentRoot, _root)
+            && parent.SequenceEqual(_lastParentPath.AsSpan(0, _lastParentLength)))
+            return cached;
         var node = _root;
         for (var at = 0; PathComponents.Next(parent, ref at, out var name);)
         {
-            if (_children.Find(node, name) is not { } child)
+            if (_children.Find(node, name) is { } child)
+                node = child;
+            else if (create)
             {
                 child = Watch.Intermediate();
                 Link(child, node, name.ToArray());
+                node = child;
             }
-            node = child;
+            else
+                return null;
         }
-        RememberParent(parent, node);
-        return node;
-    }
-
-    /// <summary>
-    /// The node on the directory path <paramref name="parent"/> (encoded), or null. A walk adds a directory's
-    /// entries one after another, so the last directory looked up is remembered: its siblings cost one probe, not
-    /// one per name from the root. Any unlink forgets it (the chain it stands for may have changed).
-    /// </summary>
-    private Watch? FindParent(ReadOnlySpan<byte> parent)
-    {
-        if (_lastParent is { } cached && parent.SequenceEqual(_lastParentPath.AsSpan(0, _lastParentLength)))
-            return cached;
-        var node = _root;
-        for (var at = 0; node is not null && PathComponents.Next(parent, ref at, out var name);)
-            node = _children.Find(node, name);
-        if (node is not null)
-            RememberParent(parent, node);
-        return node;
-    }
-
-    private void RememberParent(ReadOnlySpan<byte> parent, Watch node)
-    {
         if (_lastParentPath.Length < parent.Length)
             _lastParentPath = new byte[Math.Max(parent.Length, 2 * _lastParentPath.Length)];
         parent.CopyTo(_lastParentPath);
         _lastParentLength = parent.Length;
+        _lastParentRoot = _root;
         _lastParent = node;
+        return node;
     }
-
-    private Watch? _lastParent;
-    private byte[] _lastParentPath = new byte[256];
-    private int _lastParentLength;
 
     /// <summary>
     /// <paramref name="w"/> (not in the tree) takes the place of <paramref name="old"/>, with its name and its
