@@ -200,30 +200,27 @@ public class StressTests(ITestOutputHelper output)
 
         // Wait until every event caused so far is dispatched: a marker created last is dispatched last.
         clock.Restart();
+        // Writes a marker and waits (up to the deadline) until it is dispatched; whether it was.
+        bool Dispatched(string marker, TimeSpan within)
+        {
+            Note([marker]);
+            File.WriteAllText(marker, "");
+            var deadline = DateTime.UtcNow + within;
+            while (!Snapshot(events).Any(e => e.PathName == marker) && DateTime.UtcNow < deadline)
+                Thread.Sleep(10);
+            return Snapshot(events).Any(e => e.PathName == marker);
+        }
         // A marker inside a window that an overflow rescan superseded is (rightly) not delivered: try another.
         var marker = "";
         var markers = 0;
-        for (; markers < 30 && (markers == 0 || !Snapshot(events).Any(e => e.PathName == marker)); markers++)
-        {
-            marker = Path.Combine(root, $"done{markers}");
-            Note([marker]);
-            File.WriteAllText(marker, "");
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
-            while (!Snapshot(events).Any(e => e.PathName == marker) && DateTime.UtcNow < deadline)
-                Thread.Sleep(10);
-        }
+        var drained = false;
+        while (!drained && markers < 30)
+            drained = Dispatched(marker = Path.Combine(root, $"done{markers++}"), TimeSpan.FromSeconds(2));
         // The bookkeeping may defer a step to the end of what was queued when it listed a directory, which can
         // include the marker's own events: a second marker, written once the first was dispatched, comes after all
         // of that.
-        if (Snapshot(events).Any(e => e.PathName == marker))
-        {
-            marker = Path.Combine(root, "settled");
-            Note([marker]);
-            File.WriteAllText(marker, "");
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (!Snapshot(events).Any(e => e.PathName == marker) && DateTime.UtcNow < deadline)
-                Thread.Sleep(10);
-        }
+        if (drained)
+            Dispatched(marker = Path.Combine(root, "settled"), TimeSpan.FromSeconds(10));
         var drainTime = clock.Elapsed;
 
         var all = Snapshot(events);
