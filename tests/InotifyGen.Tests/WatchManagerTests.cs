@@ -89,6 +89,33 @@ public class WatchManagerTests
     }
 
     [Fact]
+    public void AddWatch_Results_AreMadeWhenRead_NamedWhereTheWatchIsThen_AndAPathHandledTwiceCountsOnce()
+    {
+        using var dir = new TempDir();
+        dir.CreateDirectory("a/b");
+        using var rec = new EventRecorder();
+        var wm = rec.WatchManager;
+
+        // Two given paths that overlap: the walk of the first handles the second's paths too.
+        var typed = wm.AddWatch([dir.Path, dir["a"]], new WatchOptions { Mask = EventMask.Create, Recursive = true, AutoAdd = true });
+        var wds = wm.AddWatch([dir.Path, dir["a"]], EventMask.Create, recursive: true, autoAdd: true);
+        Assert.Equal(5, typed.Count);
+        Assert.Equal(3, wds.Count);
+        Assert.Same(typed[1], typed[1]); // made once, on the first read
+        Assert.Equal(typed[1].Wd, typed[3].Wd);
+
+        // One given path: read only after its directory moved (and the notifier saw it move).
+        var moved = wm.AddWatch(dir["a"], new WatchOptions { Mask = EventMask.Create, Recursive = true, AutoAdd = true });
+        var movedWds = wm.AddWatch(dir["a"], EventMask.Create, recursive: true, autoAdd: true);
+        wm.AddWatch(dir.Path, EventMask.Create | EventMask.MovedTo, autoAdd: true);
+        Directory.Move(dir["a"], dir["c"]);
+        rec.WaitFor(e => e.Mask.HasFlag(EventMask.MovedTo) && e.PathName == dir["c"]);
+        Assert.Equal(2, movedWds.Count);
+        Assert.Equal([dir["c"], dir["c/b"]], moved.Select(r => r.Path));
+        Assert.Equal(new Dictionary<string, int> { [dir["c"]] = moved[0].Wd, [dir["c/b"]] = moved[1].Wd }, movedWds);
+    }
+
+    [Fact]
     public void AddWatch_ExcludeFilter_ReturnsMinusTwo_ForExcludedDirectories_AndDoesNotWatchThem()
     {
         using var dir = new TempDir();

@@ -32,11 +32,14 @@ internal abstract class NodeIndex
     protected int[] Hashes => _hashes!;
 
     /// <summary>Inserts <paramref name="node"/> (another node with its key may be in too, until the caller removes it).</summary>
-    public void Add(Watch node)
+    public void Add(Watch node) => Add(node, HashOf(node));
+
+    /// <summary><see cref="Add(Watch)"/> with the node's hash, known to the caller already.</summary>
+    public void Add(Watch node, int hash)
     {
         if ((Count + 1) * 4 > _slots.Length * 3)
             Resize(_slots.Length * 2);
-        Place(_slots, _hashes, node, HashOf(node));
+        Place(_slots, _hashes, node, hash);
         Count++;
     }
 
@@ -125,12 +128,14 @@ internal sealed class ChildIndex : NodeIndex
     protected override int HashOf(Watch node) => Hash(node.Parent!, node.Name);
 
     /// <summary>The child of <paramref name="parent"/> named <paramref name="name"/>, or null.</summary>
-    public Watch? Find(Watch parent, ReadOnlySpan<byte> name)
+    public Watch? Find(Watch parent, ReadOnlySpan<byte> name) => Find(parent, name, Hash(parent, name));
+
+    /// <summary><see cref="Find(Watch, ReadOnlySpan{byte})"/> with the key's <see cref="Hash"/>, known to the caller already.</summary>
+    public Watch? Find(Watch parent, ReadOnlySpan<byte> name, int hash)
     {
         var slots = Slots;
         var hashes = Hashes;
         var mask = slots.Length - 1;
-        var hash = Hash(parent, name);
         for (var i = hash & mask; ; i = (i + 1) & mask)
         {
             var s = slots[i];

@@ -103,7 +103,9 @@ public sealed class WatchManager : IDisposable
     /// Watches <paramref name="path"/> (pyinotify's <c>add_watch</c>). Returns path to wd for every path watched:
     /// positive on success, <see cref="WatchFailed"/> (-1) when the kernel refused, <see cref="WatchExcluded"/> (-2)
     /// when excluded. Watching a path again keeps its wd and replaces its mask, handler, autoAdd and filter. A
-    /// shorthand for <see cref="AddWatch(string, WatchOptions)"/>, which answers with typed results.
+    /// shorthand for <see cref="AddWatch(string, WatchOptions)"/>, which answers with typed results. The dictionary is
+    /// built when first looked into (its <c>Count</c> alone does not build it for one path), with the paths as the
+    /// typed results name them.
     /// </summary>
     /// <param name="path">A file or directory; a shell glob when <paramref name="doGlob"/> is true.</param>
     /// <param name="mask">The events; <see cref="EventMask.None"/> means the events <paramref name="handler"/> (or the notifier's default handler) handles.</param>
@@ -123,15 +125,17 @@ public sealed class WatchManager : IDisposable
     /// <summary>Watches every path in <paramref name="paths"/>; see <see cref="AddWatch(string, EventMask, ProcessEvent?, bool, bool, bool, bool, ExcludeFilter?)"/>.</summary>
     public IReadOnlyDictionary<string, int> AddWatch(IEnumerable<string> paths, EventMask mask = EventMask.None, ProcessEvent? handler = null,
         bool recursive = false, bool autoAdd = false, bool doGlob = false, bool quiet = true, ExcludeFilter? excludeFilter = null) =>
-        WatchManagerException.ToWds(AddWatch(paths, new WatchOptions
+        AddWatches(paths, new WatchOptions
         {
             Mask = mask, Handler = handler, Recursive = recursive, AutoAdd = autoAdd, DoGlob = doGlob, Quiet = quiet, ExcludeFilter = excludeFilter,
-        }));
+        }).Wds;
 
     /// <summary>
     /// Watches <paramref name="path"/> as <paramref name="options"/> say. Returns one <see cref="WatchResult"/> per
     /// path handled (the top, then every directory of the walk, parents first): its wd, or why it is not watched.
-    /// Watching a path again keeps its wd and replaces its settings.
+    /// Watching a path again keeps its wd and replaces its settings. A watched path is kept as its watch, and its
+    /// result is made when first read, named as the watch table names it then: a directory moved in between (and
+    /// seen moving by the notifier) is named where it is now.
     /// </summary>
     /// <exception cref="WatchManagerException">With <see cref="WatchOptions.Quiet"/> false: a path could not be watched (<see cref="WatchManagerException.Results"/> holds the results so far).</exception>
     /// <exception cref="ArgumentException">No mask was given and the handler handles no event.</exception>
@@ -142,7 +146,9 @@ public sealed class WatchManager : IDisposable
     }
 
     /// <summary>Watches every path in <paramref name="paths"/>; see <see cref="AddWatch(string, WatchOptions)"/>.</summary>
-    public IReadOnlyList<WatchResult> AddWatch(IEnumerable<string> paths, WatchOptions options)
+    public IReadOnlyList<WatchResult> AddWatch(IEnumerable<string> paths, WatchOptions options) => AddWatches(paths, options);
+
+    private WatchResults AddWatches(IEnumerable<string> paths, WatchOptions options)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(options);
@@ -150,7 +156,7 @@ public sealed class WatchManager : IDisposable
         var settings = SettingsOf(options);
         var filter = settings.ExcludeFilter;
         var tracked = options.Recursive || options.AutoAdd;
-        var results = new List<WatchResult>();
+        var results = new WatchResults();
         // A recursive set-up watches each directory without the events its own listing causes, and widens the watch
         // once the directory and its sub-directories have been listed (DirectoryWalk).
         var withheld = options.Recursive && _kernel is not FanotifyInstance ? SetUpReads(settings.Mask, settings.AutoAdd, tracked) : EventMask.None;
@@ -167,7 +173,7 @@ public sealed class WatchManager : IDisposable
             var isDir = walked ? true : FileSystem.IsDirectory(p, followLinks: options.FollowSymlink);
             try
             {
-                results.Add(WatchResult.Watched(p, Add(p, settings, tracked, out _, kernelOnly, isDir, isDir ? withheld : EventMask.None).Wd));
+                results.Add(Add(p, settings, tracked, out _, kernelOnly, isDir, isDir ? withheld : EventMask.None));
             }
             catch (InotifyException e) when (walked && e.Errno is Libc.ENOENT or Libc.ENOTDIR)
             {
@@ -186,6 +192,7 @@ public sealed class WatchManager : IDisposable
             var normal = NormalizePath(given);
             foreach (var top in options.DoGlob ? Glob.Expand(normal) : [normal])
             {
+                results.BeginTop();
                 if (options.Recursive && _kernel is FanotifyInstance)
                     AddOne(top, walked: false); // one filesystem mark already covers every directory below
                 else if (options.Recursive)
@@ -492,7 +499,8 @@ public sealed class WatchManager : IDisposable
         {
             ThrowIfClosed();
             // A tree stays tracked when one of its directories is watched again without recursive/autoAdd.
-            var holder = _table.At(path);
+            var spot = _table.Locate(path);
+            var holder = spot.Live;
             if (holder is { Tracked: true })
                 tracked = true;
             var kernelMask = KernelMask(settings.Mask, settings.AutoAdd, tracked) | (holder?.TransientMask ?? EventMask.None);
@@ -522,7 +530,7 @@ public sealed class WatchManager : IDisposable
                 return existing;
             }
             var w = new Watch(wd, settings, isDir ?? FileSystem.IsDirectory(path, followLinks: true)) { Tracked = tracked };
-            if (_table.Add(w, path) is { } stale)
+            if (_table.Add(w, spot) is { } stale)
                 RemoveFromKernel([stale]);
             created = true;
             Log.WatchAdded(Logger, wd, path);

@@ -10,7 +10,7 @@ public sealed class WatchManagerException : InotifyException
         : base(cause.Errno, cause.Path, cause.Message)
     {
         Results = results is null ? null : [.. results];
-        Added = Results is null ? null : ToWds(Results);
+        Added = Results is null ? null : WatchResults.ToWds(Results);
         Updated = updated;
     }
 
@@ -22,13 +22,4 @@ public sealed class WatchManagerException : InotifyException
 
     /// <summary>From UpdateWatch or RmWatch: wd to success for every wd handled so far, or null.</summary>
     public IReadOnlyDictionary<int, bool>? Updated { get; }
-
-    /// <summary>pyinotify's answer: path to wd, -1 failed, -2 excluded (a path handled twice keeps its last result).</summary>
-    internal static Dictionary<string, int> ToWds(IReadOnlyList<WatchResult> results)
-    {
-        var wds = new Dictionary<string, int>(results.Count, StringComparer.Ordinal);
-        foreach (var r in results)
-            wds[r.Path] = r.Wd;
-        return wds;
-    }
 }

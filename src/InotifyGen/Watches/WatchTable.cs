@@ -87,7 +87,14 @@ internal sealed class WatchTable
     /// directory was replaced or moved without our seeing it, and the caller detaches it. The watches below the path
     /// stay where they are, now below the new watch.
     /// </summary>
-    public Watch? Add(Watch w, string path)
+    public Watch? Add(Watch w, string path) => Add(w, Locate(path));
+
+    /// <summary>
+    /// <see cref="Add(Watch, string)"/> at a spot <see cref="Locate"/> found, with no change to the tree since: a
+    /// set-up looks each new path up once, not once to ask what holds it and again to put the watch there (each a
+    /// probe of an index as large as the tree, a cache miss at a million directories).
+    /// </summary>
+    public Watch? Add(Watch w, in Spot spot)
     {
         w.State = WatchState.Live;
         if (_byWd.Find(w.Wd) is { } previous)
@@ -95,21 +102,53 @@ internal sealed class WatchTable
         _byWd.Add(w);
         _retired.Remove(w.Wd);
         _liveCount++;
+        if (spot.IsRoot)
+        {
+            var old = _root;
+            _root = w;
+            return TakePlace(w, old);
+        }
+        if (spot.Parent is null)
+            return AddWithNewParents(w, spot.Path);
+        if (spot.Node is { } holder)
+            return TakePlace(w, holder);
+        Link(w, spot.Parent, spot.Name, spot.Hash);
+        return null;
+    }
+
+    /// <summary>A path whose parent directory has no node yet: the missing ones are made as intermediate nodes.</summary>
+    private Watch? AddWithNewParents(Watch w, string path)
+    {
         var names = Components(path, out var rented);
         try
         {
-            if (names.IsRoot)
-            {
-                var old = _root;
-                _root = w;
-                return TakePlace(w, old);
-            }
             var parent = EnsureParent(names.Parent);
             var name = names.Last;
             if (_children.Find(parent, name) is { } holder)
                 return TakePlace(w, holder);
             Link(w, parent, name.ToArray());
             return null;
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Where <paramref name="path"/> is in the tree: the node on it, if any, and what <see cref="Add(Watch, in Spot)"/> needs to put one there.</summary>
+    public Spot Locate(string path)
+    {
+        var names = Components(path, out var rented);
+        try
+        {
+            if (names.IsRoot)
+                return new Spot(path, null, [], 0, _root);
+            var name = names.Last.ToArray();
+            if (FindParent(names.Parent) is not { } parent)
+                return new Spot(path, null, name, 0, null);
+            var hash = ChildIndex.Hash(parent, name);
+            return new Spot(path, parent, name, hash, _children.Find(parent, name, hash));
         }
         finally
         {
@@ -355,7 +394,9 @@ internal sealed class WatchTable
     }
 
     /// <summary>Puts <paramref name="node"/> under <paramref name="parent"/> as <paramref name="name"/> (first, or just before <paramref name="before"/>).</summary>
-    private void Link(Watch node, Watch parent, byte[] name, Watch? before = null)
+    private void Link(Watch node, Watch parent, byte[] name, Watch? before = null) => Link(node, parent, name, ChildIndex.Hash(parent, name), before);
+
+    private void Link(Watch node, Watch parent, byte[] name, int hash, Watch? before = null)
     {
         node.Parent = parent;
         node.Name = name;
@@ -377,7 +418,7 @@ internal sealed class WatchTable
                 first.PrevSibling = node;
             parent.FirstChild = node;
         }
-        _children.Add(node);
+        _children.Add(node, hash);
     }
 
     /// <summary>Takes <paramref name="node"/> out of its parent's children and out of the index (its Parent and Name stay, for its path).</summary>
@@ -444,4 +485,17 @@ internal sealed class WatchTable
             return true;
         }
     }
+}
+
+/// <summary>
+/// What <see cref="WatchTable.Locate"/> found for a path: the node on it (<see cref="Node"/>, null if none) and, to put
+/// one there, its parent's node (null when a directory above has no node yet), its encoded name and that name's hash.
+/// </summary>
+internal readonly record struct Spot(string Path, Watch? Parent, byte[] Name, int Hash, Watch? Node)
+{
+    /// <summary>The path is "/".</summary>
+    public bool IsRoot => Name.Length == 0;
+
+    /// <summary>The live watch on the path, or null.</summary>
+    public Watch? Live => Node is { State: WatchState.Live } n ? n : null;
 }
