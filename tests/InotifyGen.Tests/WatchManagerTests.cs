@@ -89,7 +89,7 @@ public class WatchManagerTests
     }
 
     [Fact]
-    public void AddWatch_Results_AreMadeWhenRead_NamedWhereTheWatchIsThen_AndAPathHandledTwiceCountsOnce()
+    public void AddWatch_Results_AreMadeWhenRead_WithThePathsOfWhenItReturned_AndAPathHandledTwiceCountsOnce()
     {
         using var dir = new TempDir();
         dir.CreateDirectory("a/b");
@@ -104,15 +104,16 @@ public class WatchManagerTests
         Assert.Same(typed[1], typed[1]); // made once, on the first read
         Assert.Equal(typed[1].Wd, typed[3].Wd);
 
-        // One given path: read only after its directory moved (and the notifier saw it move).
+        // One given path, read only after its directory moved and the notifier moved its watches: the old paths.
         var moved = wm.AddWatch(dir["a"], new WatchOptions { Mask = EventMask.Create, Recursive = true, AutoAdd = true });
         var movedWds = wm.AddWatch(dir["a"], EventMask.Create, recursive: true, autoAdd: true);
         wm.AddWatch(dir.Path, EventMask.Create | EventMask.MovedTo, autoAdd: true);
         Directory.Move(dir["a"], dir["c"]);
         rec.WaitFor(e => e.Mask.HasFlag(EventMask.MovedTo) && e.PathName == dir["c"]);
+        rec.WaitUntil(_ => wm.GetPath(wm.GetWd(dir["c/b"]) ?? 0) == dir["c/b"]);
         Assert.Equal(2, movedWds.Count);
-        Assert.Equal([dir["c"], dir["c/b"]], moved.Select(r => r.Path));
-        Assert.Equal(new Dictionary<string, int> { [dir["c"]] = moved[0].Wd, [dir["c/b"]] = moved[1].Wd }, movedWds);
+        Assert.Equal([dir["a"], dir["a/b"]], moved.Select(r => r.Path));
+        Assert.Equal(new Dictionary<string, int> { [dir["a"]] = wm.GetWd(dir["c"])!.Value, [dir["a/b"]] = wm.GetWd(dir["c/b"])!.Value }, movedWds);
     }
 
     [Fact]

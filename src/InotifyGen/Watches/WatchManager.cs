@@ -104,8 +104,7 @@ public sealed class WatchManager : IDisposable
     /// positive on success, <see cref="WatchFailed"/> (-1) when the kernel refused, <see cref="WatchExcluded"/> (-2)
     /// when excluded. Watching a path again keeps its wd and replaces its mask, handler, autoAdd and filter. A
     /// shorthand for <see cref="AddWatch(string, WatchOptions)"/>, which answers with typed results. The dictionary is
-    /// built when first looked into (its <c>Count</c> alone does not build it for one path), with the paths as the
-    /// typed results name them.
+    /// built when first looked into (its <c>Count</c> alone does not build it for one path).
     /// </summary>
     /// <param name="path">A file or directory; a shell glob when <paramref name="doGlob"/> is true.</param>
     /// <param name="mask">The events; <see cref="EventMask.None"/> means the events <paramref name="handler"/> (or the notifier's default handler) handles.</param>
@@ -133,9 +132,9 @@ public sealed class WatchManager : IDisposable
     /// <summary>
     /// Watches <paramref name="path"/> as <paramref name="options"/> say. Returns one <see cref="WatchResult"/> per
     /// path handled (the top, then every directory of the walk, parents first): its wd, or why it is not watched.
-    /// Watching a path again keeps its wd and replaces its settings. A watched path is kept as its watch, and its
-    /// result is made when first read, named as the watch table names it then: a directory moved in between (and
-    /// seen moving by the notifier) is named where it is now.
+    /// Watching a path again keeps its wd and replaces its settings. The paths are those of when it returned; a
+    /// watched one is kept as its watch and named when first read (or before the table moves a watch, if sooner), so
+    /// a large tree's answer costs no string per directory unless it is read.
     /// </summary>
     /// <exception cref="WatchManagerException">With <see cref="WatchOptions.Quiet"/> false: a path could not be watched (<see cref="WatchManagerException.Results"/> holds the results so far).</exception>
     /// <exception cref="ArgumentException">No mask was given and the handler handles no event.</exception>
@@ -204,6 +203,8 @@ public sealed class WatchManager : IDisposable
                     AddOne(top, walked: false);
             }
         }
+        lock (_gate)
+            _table.KeepPathsOf(results);
         return results;
     }
 

@@ -6,7 +6,8 @@ namespace InotifyGen;
 /// <summary>
 /// What one AddWatch call did, kept small enough for a walk of a million directories: a watched path is kept as its
 /// <see cref="Watch"/>, whose path the watch table derives when it is read, and anything else as its
-/// <see cref="WatchResult"/>. A WatchResult and a path string per directory, and a dictionary of them, were most of
+/// <see cref="WatchResult"/>; before the table moves a node, the results still held are named (the answer is the
+/// paths as they were when AddWatch returned: <see cref="WatchTable.KeepPathsOf"/>). A WatchResult and a path string per directory, and a dictionary of them, were most of
 /// what the library's set-up cost beyond the CLI's, and the peak of its memory (docs/performance.md).
 /// </summary>
 internal sealed class WatchResults : IReadOnlyList<WatchResult>
@@ -24,18 +25,23 @@ internal sealed class WatchResults : IReadOnlyList<WatchResult>
 
     public int Count => _items.Count;
 
-    public WatchResult this[int index]
+    public WatchResult this[int index] => _items[index] as WatchResult ?? Name(index);
+
+    /// <summary>Makes the result of a watch kept by reference: the same object on every read, as a list of results would give.</summary>
+    private WatchResult Name(int index)
     {
-        get
-        {
-            var item = _items[index];
-            if (item is WatchResult r)
-                return r;
-            var w = (Watch)item;
-            r = WatchResult.Watched(w.Path, w.Wd);
-            _items[index] = r; // the same object on every read, as a list of results would give
-            return r;
-        }
+        var w = (Watch)_items[index];
+        var r = WatchResult.Watched(w.PathNow(), w.Wd); // not cached on the watch: most are never asked for again
+        _items[index] = r;
+        return r;
+    }
+
+    /// <summary>Gives every watch kept by reference its path as it is now (the table calls this before a node moves).</summary>
+    public void NameAll()
+    {
+        for (var i = 0; i < _items.Count; i++)
+            if (_items[i] is Watch)
+                Name(i);
     }
 
     public IEnumerator<WatchResult> GetEnumerator()

@@ -15,6 +15,9 @@ internal sealed class WatchTable
 {
     private readonly WdIndex _byWd = new();
     private readonly ChildIndex _children = new();
+    // AddWatch results that still name their watches by reference, and the count at which dead ones are dropped.
+    private readonly List<WeakReference<WatchResults>> _pendingResults = [];
+    private int _pendingPurgeAt = 16;
     private Watch _root = Watch.Intermediate();
     private int _liveCount;
     // Recently forgotten wds: the kernel can queue an event for a watch just after its IN_IGNORED (the event was
@@ -158,6 +161,29 @@ internal sealed class WatchTable
     }
 
     /// <summary>
+    /// <paramref name="results"/> name their watches by reference until read; before any node moves, each still held
+    /// is given its paths as they are (AddWatch's answer is the paths as they were when it returned). A result
+    /// nobody holds any more costs nothing.
+    /// </summary>
+    public void KeepPathsOf(WatchResults results)
+    {
+        if (_pendingResults.Count >= _pendingPurgeAt)
+        {
+            _pendingResults.RemoveAll(r => !r.TryGetTarget(out _));
+            _pendingPurgeAt = Math.Max(16, 2 * _pendingResults.Count);
+        }
+        _pendingResults.Add(new WeakReference<WatchResults>(results));
+    }
+
+    private void NamePendingResults()
+    {
+        foreach (var r in _pendingResults)
+            if (r.TryGetTarget(out var results))
+                results.NameAll();
+        _pendingResults.Clear();
+    }
+
+    /// <summary>
     /// Moves the node on <paramref name="oldPath"/> (and so every watch below it) to <paramref name="newPath"/>: one
     /// node changes parent or name. Returns the live watches the moved ones displaced at their new paths (the caller
     /// detaches them); the other watches already below the new path stay, merged into the moved subtree.
@@ -167,6 +193,7 @@ internal sealed class WatchTable
         var displaced = new List<Watch>();
         if (Find(oldPath) is not { } moved || ReferenceEquals(moved, _root) || PathText.IsAtOrBelow(newPath, oldPath))
             return displaced;
+        NamePendingResults();
         var names = Components(newPath, out var rented);
         try
         {
