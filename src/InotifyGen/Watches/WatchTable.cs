@@ -15,6 +15,7 @@ internal sealed class WatchTable
 {
     private readonly WdIndex _byWd = new();
     private readonly ChildIndex _children = new();
+    private readonly NameCache _names = new();
     // AddWatch results that still name their watches by reference, and the count at which dead ones are dropped.
     private readonly List<WeakReference<WatchResults>> _pendingResults = [];
     private int _pendingPurgeAt = 16;
@@ -129,7 +130,7 @@ internal sealed class WatchTable
             var name = names.Last;
             if (_children.Find(parent, name) is { } holder)
                 return TakePlace(w, holder);
-            Link(w, parent, name.ToArray());
+            Link(w, parent, _names.Get(name));
             return null;
         }
         finally
@@ -147,7 +148,7 @@ internal sealed class WatchTable
         {
             if (names.IsRoot)
                 return new Spot(path, null, [], 0, _root);
-            var name = names.Last.ToArray();
+            var name = _names.Get(names.Last);
             if (FindParent(names.Parent) is not { } parent)
                 return new Spot(path, null, name, 0, null);
             var hash = ChildIndex.Hash(parent, name);
@@ -203,7 +204,7 @@ internal sealed class WatchTable
             Unlink(moved);
             var parent = EnsureParent(names.Parent);
             var name = names.Last;
-            var nameBytes = moved.Name.AsSpan().SequenceEqual(name) ? moved.Name : name.ToArray();
+            var nameBytes = moved.Name.AsSpan().SequenceEqual(name) ? moved.Name : _names.Get(name);
             if (_children.Find(parent, name) is { } holder)
             {
                 Unlink(holder);
@@ -322,7 +323,7 @@ internal sealed class WatchTable
             else if (create)
             {
                 child = Watch.Intermediate();
-                Link(child, node, name.ToArray());
+                Link(child, node, _names.Get(name));
                 node = child;
             }
             else
