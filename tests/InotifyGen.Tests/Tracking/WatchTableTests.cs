@@ -24,6 +24,22 @@ public class WatchTableTests
     private static string[] PathsUnder(WatchTable table, string path) => table.Under(path).Select(w => w.Path).ToArray();
 
     [Fact]
+    public void Names_AreShared_BetweenNodesOfTheSameName_AndEveryNameStaysItsOwn()
+    {
+        var table = new WatchTable();
+        var src1 = Add(table, "/w/a/src");
+        var src2 = Add(table, "/w/b/src");
+        Assert.Same(src1.Name, src2.Name);
+
+        // 20,000 distinct names through a cache of 4,096 slots: collisions replace what is kept, never what a node holds.
+        var all = Enumerable.Range(0, 20_000).Select(i => (Path: $"/w/n{i}", Watch: Add(table, $"/w/n{i}"))).ToList();
+        Assert.All(all, x => Assert.Equal(x.Path, x.Watch.Path));
+        Assert.All(all, x => Assert.Same(x.Watch, table.At(x.Path)));
+        Assert.Equal(1 + 20_000 + 5, table.NodeCount); // "/", /w, /w/a, /w/b, the two src, and the 20,000
+        Assert.Equal("src", System.Text.Encoding.UTF8.GetString(src1.Name));
+    }
+
+    [Fact]
     public void Move_ReparentsOneNode_AndEveryPathBelowFollows()
     {
         var table = new WatchTable();
