@@ -101,7 +101,7 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
         var withheld = WatchManager.SetUpReads(tree.Settings.Mask, tree.Settings.AutoAdd, tree.Tracked);
         DirectoryWalk.Run(LinuxFileSystem.Instance, top,
             dir => dir != top ? AddOne(dir, tree, withheld) : AddTreeTop(top, topIsWatched, tree, withheld),
-            filter.ExcludesDirectory,
+            filter.ExcludesAny ? filter.ExcludesDirectory : null,
             finished: withheld == EventMask.None ? null : dir => wm.Widen(dir, EventMask.OnlyDir));
     }
 
