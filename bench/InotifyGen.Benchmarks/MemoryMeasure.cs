@@ -7,7 +7,8 @@ namespace InotifyGen.Benchmarks;
 /// <summary>
 /// Memory per watch, outside BenchmarkDotNet (bench/memory/run drives it): <c>memory real ROOT</c> watches ROOT
 /// recursively and prints, as one JSON line, the live bytes on the GC heap and the RSS the watches added, per watch,
-/// then the same once every watch's path has been asked for (the derived-path cache). Only public API, so the same
+/// then the same once every watch's path has been asked for (the derived-path cache), and the bytes the set-up
+/// allocated per watch (live or not). Only public API, so the same
 /// file builds against the library before the path tree. <c>memory synthetic N</c> (MemorySynthetic.cs) measures the
 /// table alone on N nodes, without the kernel.
 /// </summary>
@@ -38,20 +39,26 @@ internal static partial class MemoryMeasure
         Console.WriteLine(
             $"{{\"watches\": {watches}, \"setup_s\": {setup:F2}, \"live_per_watch\": {(live1 - live0) / (double)watches:F1}, " +
             $"\"rss_per_watch\": {(rss1 - rss0) / (double)watches:F1}, \"live_per_watch_paths_read\": {(live2 - live0) / (double)watches:F1}, " +
-            $"\"rss_per_watch_paths_read\": {(rss2 - rss0) / (double)watches:F1}, \"path_chars\": {lengths}}}");
+            $"\"rss_per_watch_paths_read\": {(rss2 - rss0) / (double)watches:F1}, \"path_chars\": {lengths}, " +
+            $"\"allocated_per_watch\": {SetupAllocated / (double)watches:F1}}}");
         GC.KeepAlive(wm);
         wm.Dispose();
         return 0;
     }
+
+    /// <summary>Bytes allocated by the last <see cref="Setup"/>, live or not: what the set-up gives the GC to do.</summary>
+    private static long SetupAllocated;
 
     // Not inlined: unoptimised (tier-0) code keeps temporaries alive to the end of the method, and the AddWatch
     // results (one path string each) and the Watches snapshot must be garbage when the heap is measured.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Setup(WatchManager wm, string root, out double seconds)
     {
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         var watches = wm.AddWatch(root, EventMask.Create, recursive: true, quiet: false).Count;
         seconds = watch.Elapsed.TotalSeconds;
+        SetupAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         return watches;
     }
 
