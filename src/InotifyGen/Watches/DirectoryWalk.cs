@@ -20,7 +20,7 @@ internal interface IDirectoryVisitor<T>
     /// <summary>Just before <paramref name="dir"/> is listed (a watch is added here); false: it is neither listed nor walked.</summary>
     bool Visit(T dir);
 
-    /// <summary>Right after the listing, before any entry; false: nothing below <paramref name="dir"/> is entered.</summary>
+    /// <summary>Right after the listing, before any entry (the list is the walk's, reused: not to be kept); false: nothing below <paramref name="dir"/> is entered.</summary>
     bool Listed(T dir, List<DirectoryEntry> entries) => true;
 
     /// <summary>One entry of <paramref name="dir"/>'s listing, in ordinal order; returns the directory to walk into, or null.</summary>
@@ -57,6 +57,8 @@ internal static class DirectoryWalk
         // A frame with Done set is a directory whose sub-directories were all pushed: popped, they have all been listed.
         var pending = new Stack<(T Dir, bool Done)>();
         var children = new List<T>();
+        // One listing at a time: each is used up (entered, entry by entry) before the next directory is listed.
+        var entries = new List<DirectoryEntry>();
         pending.Push((top, false));
         var finished = visitor.WantsFinished;
         while (pending.Count > 0)
@@ -70,7 +72,8 @@ internal static class DirectoryWalk
             if (!visitor.Visit(dir))
                 continue;
             var path = visitor.PathOf(dir);
-            var entries = fs.List(path, visitor.DirectoriesOnly);
+            entries.Clear();
+            fs.ListInto(path, entries, visitor.DirectoriesOnly);
             if (finished)
                 pending.Push((dir, true));
             if (!visitor.Listed(dir, entries))

@@ -32,6 +32,9 @@ internal interface IFileSystem
     /// </summary>
     List<DirectoryEntry> List(string directory, bool directoriesOnly = false);
 
+    /// <summary><see cref="List"/> into <paramref name="into"/> (added to, not cleared): a walk reuses one list for every directory.</summary>
+    void ListInto(string directory, List<DirectoryEntry> into, bool directoriesOnly) => into.AddRange(List(directory, directoriesOnly));
+
     /// <summary>Whether <paramref name="path"/> is a directory; without <paramref name="followLinks"/>, a symbolic link to one is not.</summary>
     bool IsDirectory(string path, bool followLinks);
 
@@ -52,9 +55,15 @@ internal sealed unsafe class LinuxFileSystem : IFileSystem
     public List<DirectoryEntry> List(string directory, bool directoriesOnly = false)
     {
         var entries = new List<DirectoryEntry>();
+        ListInto(directory, entries, directoriesOnly);
+        return entries;
+    }
+
+    public void ListInto(string directory, List<DirectoryEntry> entries, bool directoriesOnly)
+    {
         var fd = Libc.Open(directory, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
         if (fd < 0)
-            return entries; // gone, replaced by a file, or unreadable meanwhile: its own events tell the rest
+            return; // gone, replaced by a file, or unreadable meanwhile: its own events tell the rest
         try
         {
             var buffer = t_buffer ??= new byte[32 * 1024];
@@ -94,7 +103,6 @@ internal sealed unsafe class LinuxFileSystem : IFileSystem
         {
             Libc.Close(fd);
         }
-        return entries;
     }
 
     public bool IsDirectory(string path, bool followLinks)
