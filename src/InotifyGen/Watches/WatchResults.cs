@@ -64,7 +64,14 @@ internal sealed class WatchResults : IReadOnlyList<WatchResult>
         return wds;
     }
 
-    private Dictionary<string, int> Map => LazyInitializer.EnsureInitialized(ref _wds, () => ToWds(this));
+    // Built once; a lookup after that reads the field (no delegate made per access).
+    private Dictionary<string, int> Map => Volatile.Read(ref _wds) ?? BuildMap();
+
+    private Dictionary<string, int> BuildMap()
+    {
+        Interlocked.CompareExchange(ref _wds, ToWds(this), null);
+        return _wds;
+    }
 
     private sealed class WdView(WatchResults results) : IReadOnlyDictionary<string, int>
     {
