@@ -148,11 +148,13 @@ internal sealed class WatchTable
         {
             if (names.IsRoot)
                 return new Spot(path, null, [], 0, _root);
-            var name = _names.Get(names.Last);
             if (FindParent(names.Parent) is not { } parent)
-                return new Spot(path, null, name, 0, null);
-            var hash = ChildIndex.Hash(parent, name);
-            return new Spot(path, parent, name, hash, _children.Find(parent, name, hash));
+                return new Spot(path, null, _names.Get(names.Last), 0, null);
+            var hash = ChildIndex.Hash(parent, names.Last);
+            // The name's array only where a node may go in: a path already held needs none.
+            return _children.Find(parent, names.Last, hash) is { } node
+                ? new Spot(path, parent, node.Name, hash, node)
+                : new Spot(path, parent, _names.Get(names.Last), hash, null);
         }
         finally
         {
