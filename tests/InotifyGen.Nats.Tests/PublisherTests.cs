@@ -118,6 +118,45 @@ public sealed class PublisherTests
         await WaitAsync(async () => (await server.StreamCountsAsync()).Held == 0, "the acknowledged message removed from the work queue");
     }
 
+    [Fact]
+    public async Task CatchUp_FileStillBeingWritten_IsLeftToItsOwnCloseWrite_SoTheWorkerGetsItOnceAndWhole()
+    {
+        using var server = new NatsServer();
+        using var dir = new TempDir();
+        using var stateDir = new TempDir();
+        var options = new JetStreamPublisherOptions { Url = server.Url, StatePath = Path.Combine(stateDir.Path, "state"), InFlight = 1 };
+        await using (var first = new JetStreamPublisher(options))
+        {
+            await first.StartAsync();
+            Assert.Equal(0, first.CatchUp([dir.Path], recursive: true, EventMask.CloseWrite)); // no state yet: the empty tree becomes it
+            await first.StopAsync();
+        }
+
+        // While no watcher runs: one file written and closed, one opened and half written.
+        var closed = dir.WriteFile("closed.csv", "1,2,3");
+        using var half = new FileStream(dir["half.csv"], FileMode.CreateNew, FileAccess.Write);
+        half.Write("1,"u8);
+        half.Flush();
+
+        await using var second = new JetStreamPublisher(options);
+        await second.StartAsync();
+        var notifier = Watch(dir.Path, second.Handler);
+        Assert.Equal(1, second.CatchUp([dir.Path], recursive: true, EventMask.CloseWrite)); // closed.csv only
+        half.Write("2,3"u8);
+        half.Dispose(); // its IN_CLOSE_WRITE, now that the watch is up
+
+        await using var worker = new Collector(server.Url);
+        var items = worker.WaitFor(x => x.Any(i => i.PathName == dir["half.csv"]), "half.csv's own IN_CLOSE_WRITE");
+        notifier.Stop();
+        await second.StopAsync();
+        // One sender (InFlight = 1) sends in order: a catch-up message for half.csv would have come before its own.
+        Assert.Equal(2, items.Count);
+        Assert.True(Assert.Single(items, i => i.PathName == closed).IsSynthetic);
+        var whole = Assert.Single(items, i => i.PathName == dir["half.csv"]);
+        Assert.False(whole.IsSynthetic);
+        Assert.Equal(2UL, (await server.StreamCountsAsync()).Stored);
+    }
+
     private static async Task WaitAsync(Func<Task<bool>> condition, string what)
     {
         var until = DateTime.UtcNow + Collector.Deadline;

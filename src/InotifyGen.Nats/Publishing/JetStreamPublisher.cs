@@ -82,8 +82,9 @@ public sealed partial class JetStreamPublisher : IAsyncDisposable
     /// <summary>
     /// Publishes what changed below <paramref name="roots"/> since the state was saved, as synthetic events (IN_CREATE,
     /// IN_CLOSE_WRITE, IN_DELETE; only those in <paramref name="mask"/>), and tells <c>{watch}</c> the roots. Call it
-    /// after <see cref="StartAsync"/> and once the watches are up, so nothing falls between the two. With no state file yet, the tree as it is now becomes
-    /// the state and nothing is published. Returns how many events were published.
+    /// after <see cref="StartAsync"/> and once the watches are up, so nothing falls between the two: a file still open
+    /// for writing is left to its own IN_CLOSE_WRITE. With no state file yet, the tree as it is now becomes the state
+    /// and nothing is published. Returns how many events were published.
     /// </summary>
     /// <param name="roots">The watched paths.</param>
     /// <param name="recursive">Whether the watches cover the trees below the roots.</param>
@@ -118,8 +119,11 @@ public sealed partial class JetStreamPublisher : IAsyncDisposable
             return 0;
         }
         var published = 0;
-        foreach (var change in _state.Diff(now))
+        foreach (var found in _state.Diff(now))
         {
+            var change = found;
+            if ((change.Mask & mask) == EventMask.CloseWrite && !WrittenAndClosed(ref change))
+                continue; // its own IN_CLOSE_WRITE (the watches are up) reports it, with the whole content
             if ((change.Mask & mask & ~EventMask.IsDir) == 0)
             {
                 Apply(change.Mask == EventMask.CloseWrite || (change.Mask & EventMask.Create) != 0
@@ -137,6 +141,20 @@ public sealed partial class JetStreamPublisher : IAsyncDisposable
         }
         LogCaughtUp(_logger, published, _options.StatePath);
         return published;
+    }
+
+    /// <summary>
+    /// Whether a file the scan found written is done: not open for writing now (or not ours to ask). Then its stamp is
+    /// read again, so a file closed since the scan gets the id its live IN_CLOSE_WRITE gets, and JetStream keeps one.
+    /// </summary>
+    private static bool WrittenAndClosed(ref TreeChange change)
+    {
+        if (LinuxFileSystem.Instance.Writers(change.Path) == WriteState.OpenForWriting)
+            return false;
+        if (FileStamp.Of(change.Path) is not { IsDir: false } now)
+            return false; // gone since the scan: its IN_DELETE follows
+        change = change with { Stamp = now };
+        return true;
     }
 
     /// <summary>Queues one event for publishing. False when the buffer is full: the event is counted lost.</summary>
