@@ -7,7 +7,7 @@ namespace InotifyGen.Cli;
 /// progress, and turns kernel refusals into one clear line (<see cref="RuntimeFailureException"/>). A directory that
 /// cannot be watched (permission denied, or the watch limit reached later, under -a) is named on stderr and skipped.
 /// </summary>
-internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filter, TextWriter status, bool statusIsTerminal)
+internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filter, TextWriter status, bool statusIsTerminal) : ITreeSetUpReport
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
     private readonly WatchOptions _watch = new()
@@ -89,7 +89,7 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     }
 
     /// <summary>
-    /// Watches <paramref name="top"/> and every directory below it with the library's walk (<see cref="DirectoryWalk"/>),
+    /// Watches <paramref name="top"/> and every directory below it with the library's set-up walk (<see cref="TreeSetUp"/>),
     /// which watches each directory just before listing it, without the events a listing causes when the mask has any
     /// (each watch is widened once its directory and their sub-directories are listed), so the set-up reports no events
     /// of its own. Excluded directories are not walked, and one that cannot be watched is skipped with what is below it.
@@ -97,25 +97,50 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     private void AddTree(string top, bool topIsWatched = false)
     {
         // One settings object for every watch of the tree, as AddWatch's own walk shares one.
-        var tree = new WalkedTree(wm.SettingsOf(_watch), _watch.Recursive || _watch.AutoAdd);
-        var withheld = WatchManager.SetUpReads(tree.Settings.Mask, tree.Settings.AutoAdd, tree.Tracked);
-        DirectoryWalk.Run(LinuxFileSystem.Instance, top,
-            dir => dir != top ? AddOne(dir, tree, withheld) : AddTreeTop(top, topIsWatched, tree, withheld),
-            filter.ExcludesAny ? filter.ExcludesDirectory : null,
-            finished: withheld == EventMask.None ? null : dir => wm.Widen(dir, EventMask.OnlyDir));
+        var settings = wm.SettingsOf(_watch);
+        var tracked = _watch.Recursive || _watch.AutoAdd;
+        var withheld = WatchManager.SetUpReads(settings.Mask, settings.AutoAdd, tracked);
+        if (!topIsWatched && AddTop(top).Count == 0)
+            return; // an excluded top is not walked
+        var watched = wm.WatchAt(top);
+        if (withheld != EventMask.None)
+        {
+            // Narrowed, like every directory below, before it is listed.
+            try
+            {
+                watched = wm.AddWalked(top, settings, tracked, withheld);
+            }
+            catch (InotifyException e)
+            {
+                ((ITreeSetUpReport)this).Failed(top, e, gone: e.Errno is 2 or 20);
+                return;
+            }
+        }
+        if (watched is not null)
+            new TreeSetUp(wm, settings, tracked, withheld, this).Run(top, watched, EventMask.None);
     }
 
-    /// <summary>What every directory of one walked tree is watched with.</summary>
-    private readonly record struct WalkedTree(WatchSettings Settings, bool Tracked);
+    // What the CLI does with each directory of a walked tree: counts it, or says why it is not watched.
+    bool ITreeSetUpReport.Prunes(WalkPath path) => filter.ExcludesAny && filter.ExcludesDirectory(path.ToString());
 
-    /// <summary>The top of a tree, watched (narrowed, when the set-up withholds the listing events) before it is listed.</summary>
-    private bool AddTreeTop(string top, bool topIsWatched, WalkedTree tree, EventMask withheld)
+    void ITreeSetUpReport.Added(Watch watch) => Count();
+
+    bool ITreeSetUpReport.Failed(string path, InotifyException error, bool gone)
     {
-        if (!topIsWatched && AddTop(top).Count == 0)
-            return false; // an excluded top is not walked
-        if (withheld != EventMask.None)
-            AddOne(top, tree, withheld, count: false);
-        return true;
+        if (gone) // ENOENT, ENOTDIR: removed or replaced meanwhile
+        {
+            if (o.Verbose)
+                status.WriteLine($"inotifygen: skipped: {error.Message}");
+            return false;
+        }
+        if (_progressShown)
+            status.Write("\r\e[K");
+        if (error.Errno is 13) // EACCES: said without -v, since that directory goes unwatched
+        {
+            NotWatched(status, error.Message);
+            return false;
+        }
+        throw new RuntimeFailureException(error.Message); // the watch limit, and anything else unexpected
     }
 
     /// <summary>
@@ -123,37 +148,6 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
     /// under its own name, as inotifywait does; the walk follows no link below it.
     /// </summary>
     private static bool IsDirectory(string path) => LinuxFileSystem.Instance.IsDirectory(path, followLinks: true);
-
-    /// <summary>One directory of the walk: no stat (the walk found a directory), the listing events withheld.</summary>
-    private bool AddOne(string path, WalkedTree tree, EventMask withheld, bool count = true)
-    {
-        try
-        {
-            wm.AddWalked(path, tree.Settings, tree.Tracked, withheld);
-            if (count)
-                Count();
-            return true;
-        }
-        catch (InotifyException e) when (e.Errno is 2 or 20) // ENOENT, ENOTDIR: removed or replaced meanwhile
-        {
-            if (o.Verbose)
-                status.WriteLine($"inotifygen: skipped: {e.Message}");
-            return false;
-        }
-        catch (InotifyException e) when (e.Errno is 13) // EACCES: said without -v, since that directory goes unwatched
-        {
-            if (_progressShown)
-                status.Write("\r\e[K");
-            NotWatched(status, e.Message);
-            return false;
-        }
-        catch (InotifyException e)
-        {
-            if (_progressShown)
-                status.Write("\r\e[K");
-            throw new RuntimeFailureException(e.Message); // the watch limit, and anything else unexpected
-        }
-    }
 
     /// <summary>One line on stderr for a directory that stays unwatched while the rest is watched.</summary>
     private static void NotWatched(TextWriter status, string message)

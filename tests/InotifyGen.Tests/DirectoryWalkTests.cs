@@ -1,9 +1,11 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using InotifyGen.Tests.Support;
 
 namespace InotifyGen.Tests;
 
 /// <summary>The walk behind recursive watches (<see cref="DirectoryWalk"/>), and what it means for AddWatch.</summary>
-public class DirectoryWalkTests
+public partial class DirectoryWalkTests
 {
     [Theory]
     [InlineData(false)]
@@ -94,4 +96,39 @@ public class DirectoryWalkTests
 
         Assert.Equal([dir.Path, dir["a"], dir["later"], dir["later/new"]], visited);
     }
+
+    [Fact]
+    public void AddWatch_Recursive_NamesThatAreNotUtf8_AreWatchedByTheirExactBytes_AndWalkedInByteOrder()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        var top = Encoding.UTF8.GetBytes(dir.Path + "/");
+        byte[] bad = [(byte)'b', 0xff, (byte)'d']; // not UTF-8: "b\uDCFFd" decoded (surrogateescape)
+        Assert.Equal(0, Mkdir([.. top, .. bad, 0], 0x1ed));
+        Assert.Equal(0, Mkdir([.. top, .. bad, .. "/inner"u8, 0], 0x1ed));
+        dir.CreateDirectory("\uFF5A"); // fullwidth z, EF BD 9A: before the emoji in byte (code point) order...
+        dir.CreateDirectory("\U0001F600"); // ...F0 9F 98 80, though its UTF-16 (D83D DE00) sorts first
+
+        Assert.Equal([dir.Path, dir["b\uDCFFd"], dir["b\uDCFFd/inner"], dir["\uFF5A"], dir["\U0001F600"]], DirectoryWalk.Directories(dir.Path));
+
+        using var rec = new EventRecorder();
+        var wds = rec.WatchManager.AddWatch(dir.Path, EventMask.Create, recursive: true, quiet: false);
+        Assert.Equal(5, wds.Count);
+        Assert.All(wds.Values, wd => Assert.True(wd > 0));
+        // The watch on inner is on that directory (its path went to the kernel as the exact bytes): a file made there is reported there.
+        var fd = Creat([.. top, .. bad, .. "/inner/f"u8, 0], 0x1a4);
+        Assert.True(fd >= 0, $"creat failed: errno {Marshal.GetLastPInvokeError()}");
+        Close(fd);
+        var e = rec.WaitFor(e => e.Name == "f");
+        Assert.Equal([.. top, .. bad, .. "/inner"u8], FileNames.Encode(e.Path));
+        Assert.Equal(wds[dir["b\uDCFFd/inner"]], e.Wd);
+    }
+
+    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true)]
+    private static partial int Mkdir(byte[] path, int mode);
+
+    [LibraryImport("libc", EntryPoint = "creat", SetLastError = true)]
+    private static partial int Creat(byte[] path, int mode);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
 }

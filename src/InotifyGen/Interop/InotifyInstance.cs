@@ -14,6 +14,9 @@ internal interface IKernelWatches : IDisposable
     /// <summary>inotify_add_watch: the wd, or the negated errno.</summary>
     int Add(string path, EventMask mask);
 
+    /// <summary><see cref="Add(string, EventMask)"/> with the path's exact bytes, NUL-terminated (a walk's path, never made a string).</summary>
+    int Add(ReadOnlySpan<byte> path, EventMask mask) => Add(FileNames.Decode(path[..^1]), mask);
+
     /// <summary>inotify_rm_watch: 0, or the negated errno.</summary>
     int Remove(int wd);
 
@@ -42,6 +45,15 @@ internal sealed class InotifyInstance : IKernelWatches
     {
         var wd = Libc.InotifyAddWatch(_handle, path, (uint)mask);
         return wd >= 0 ? wd : -InotifyErrors.LastErrno;
+    }
+
+    public unsafe int Add(ReadOnlySpan<byte> path, EventMask mask)
+    {
+        fixed (byte* p = path)
+        {
+            var wd = Libc.InotifyAddWatch(_handle, p, (uint)mask);
+            return wd >= 0 ? wd : -InotifyErrors.LastErrno;
+        }
     }
 
     public int Remove(int wd) => Libc.InotifyRmWatch(_handle, wd) == 0 ? 0 : -InotifyErrors.LastErrno;

@@ -23,8 +23,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "inotify_init1", SetLastError = true)]
     public static partial int InotifyInit1(int flags);
 
+    /// <summary>inotify_add_watch with a NUL-terminated path.</summary>
     [LibraryImport(Lib, EntryPoint = "inotify_add_watch", SetLastError = true)]
-    private static partial int InotifyAddWatch(SafeHandle fd, byte* path, uint mask);
+    public static partial int InotifyAddWatch(SafeHandle fd, byte* path, uint mask);
 
     /// <summary>inotify_add_watch with the path's exact bytes (<see cref="FileNames"/>).</summary>
     public static int InotifyAddWatch(SafeHandle fd, string path, uint mask)
@@ -64,8 +65,9 @@ internal static unsafe partial class Libc
     public const byte DT_UNKNOWN = 0, DT_DIR = 4, DT_REG = 8;
     public const int S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000;
 
+    /// <summary>open(2) with a NUL-terminated path.</summary>
     [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
-    private static partial int Open(byte* path, int flags);
+    public static partial int Open(byte* path, int flags);
 
     /// <summary>open(2) with the path's exact bytes.</summary>
     public static int Open(string path, int flags)

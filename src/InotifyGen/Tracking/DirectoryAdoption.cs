@@ -301,7 +301,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     /// Lists each new directory and synthesises IN_CREATE for what it holds, watching sub-directories first (the one
     /// walk, <see cref="DirectoryWalk"/>; each directory is watched before it is listed).
     /// </summary>
-    private void ReportContent(Watch top) => DirectoryWalk.Walk(fs, top, new ContentVisitor(this, queue, manager, output, completion));
+    private void ReportContent(Watch top) => DirectoryWalk.Walk(fs, top.Path, top, new ContentVisitor(this, queue, manager, output, completion));
 
     /// <summary>The adoption's visit of each new directory: listed, its entries reported, its new sub-directories watched.</summary>
     private sealed class ContentVisitor(DirectoryAdoption adoption, ILookAhead queue, WatchManager manager, TrackerOutput output,
@@ -310,12 +310,17 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         private long _expiry;
 
         public bool DirectoriesOnly => false;
-        public string PathOf(Watch dir) => dir.Path;
 
-        // Watched already: by WatchNew, or when its parent was listed.
-        public bool Visit(Watch dir) => !dir.IsRemoved && !adoption.ListAfterMove(dir);
+        // Watched already: by WatchNew, or when its parent was listed. Listed where it is now.
+        public Watch? Visit(Watch dir, WalkPath path)
+        {
+            if (dir.IsRemoved || adoption.ListAfterMove(dir))
+                return null;
+            path.Set(dir.Path);
+            return dir;
+        }
 
-        public bool Listed(Watch dir, List<DirectoryEntry> entries)
+        public bool Listed(Watch dir, Listing entries)
         {
             if (adoption.RemovedLater(dir.Path))
             {
@@ -331,25 +336,27 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             return true;
         }
 
-        public Watch? Enter(Watch dir, string path, DirectoryEntry entry)
+        public Watch? Enter(Watch dir, WalkPath path, ListedEntry entry)
         {
-            if (dir.ExcludeFilter?.IsExcluded(path) == true)
+            if (dir.ExcludeFilter is { } filter && filter.IsExcluded(path.ToString()))
                 return null;
-            var bytes = FileNames.Encode(entry.Name);
+            var bytes = entry.Name.ToArray();
+            var name = entry.NameText;
             Watch? sub = null;
             if (entry.IsDirectory && dir.AutoAdd)
             {
-                sub = adoption.AddLike(path, dir, out var created);
+                var at = path.ToString();
+                sub = adoption.AddLike(at, dir, out var created);
                 if (sub is null)
-                    adoption.Missed(path);
+                    adoption.Missed(at);
                 if (sub is not null && !created)
                     sub = null; // already watched: its content is reported by its own watch
             }
             adoption._synthesised.Add(dir.Wd, bytes, _expiry);
             var mask = entry.IsDirectory ? EventMask.Create | EventMask.IsDir : EventMask.Create;
-            output.Emit(dir, mask, 0, bytes, entry.Name, flags: EventFlags.Synthetic);
+            output.Emit(dir, mask, 0, bytes, name, flags: EventFlags.Synthetic);
             if (entry.IsFile)
-                completion.OnListed(dir, bytes, entry.Name);
+                completion.OnListed(dir, bytes, name);
             return sub;
         }
 

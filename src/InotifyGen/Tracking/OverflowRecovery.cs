@@ -92,7 +92,7 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
     private bool Walk(Watch root)
     {
         var rescan = new RescanVisitor(queue, manager, adoption, root);
-        DirectoryWalk.Walk(fs, root.Path, rescan);
+        DirectoryWalk.Walk(fs, root.Path, root.Path, rescan);
         if (rescan.Stopped)
             return false;
         // PathNow: the paths of every watch of the tree, derived once for this check, not cached on each.
@@ -113,13 +113,12 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
         public bool Stopped;
 
         public bool DirectoriesOnly => true;
-        public string PathOf(string dir) => dir;
 
-        public bool Visit(string dir)
+        public string? Visit(string dir, WalkPath path)
         {
             // A stopped notifier closes its inotify instance: a walk of a large tree must not hold Stop up.
             if (Stopped || (Stopped = queue.IsStopping) || Visited.Contains(dir))
-                return false;
+                return null;
             if (Visited.Count % 16 == 15)
                 queue.ReadMore(IsDirectoryRead);
             var existing = manager.WatchAt(dir);
@@ -130,18 +129,23 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
             if (now is null && dir != root.Path)
             {
                 Vanished.Add(dir);
-                return false;
+                return null;
             }
             if (existing is not null && !existing.IsRemoved && (now is null || now.Wd != existing.Wd))
                 manager.Detach(existing); // replaced by another directory, or the top one is gone: the old watch is dead
             if (now is null)
-                return false;
+                return null;
             Visited.Add(dir);
-            return true;
+            return dir;
         }
 
-        public string? Enter(string dir, string path, DirectoryEntry entry) =>
-            entry.IsDirectory && !Visited.Contains(path) && root.ExcludeFilter?.IsExcluded(path) != true ? path : null;
+        public string? Enter(string dir, WalkPath path, ListedEntry entry)
+        {
+            if (!entry.IsDirectory)
+                return null;
+            var at = path.ToString();
+            return !Visited.Contains(at) && root.ExcludeFilter?.IsExcluded(at) != true ? at : null;
+        }
     }
 
     /// <summary>

@@ -32,8 +32,15 @@ internal interface IFileSystem
     /// </summary>
     List<DirectoryEntry> List(string directory, bool directoriesOnly = false);
 
-    /// <summary><see cref="List"/> into <paramref name="into"/> (added to, not cleared): a walk reuses one list for every directory.</summary>
-    void ListInto(string directory, List<DirectoryEntry> into, bool directoriesOnly) => into.AddRange(List(directory, directoriesOnly));
+    /// <summary>
+    /// <see cref="List"/> of the directory at <paramref name="directory"/> (exact bytes, NUL-terminated) into
+    /// <paramref name="into"/> (added to, not cleared), names as bytes: the walk's listing, which makes no string.
+    /// </summary>
+    void ListInto(ReadOnlySpan<byte> directory, Listing into, bool directoriesOnly)
+    {
+        foreach (var e in List(FileNames.Decode(directory[..^1]), directoriesOnly))
+            into.Add(FileNames.Encode(e.Name), e.IsDirectory, e.IsFile);
+    }
 
     /// <summary>Whether <paramref name="path"/> is a directory; without <paramref name="followLinks"/>, a symbolic link to one is not.</summary>
     bool IsDirectory(string path, bool followLinks);
@@ -52,16 +59,28 @@ internal sealed unsafe class LinuxFileSystem : IFileSystem
 
     [ThreadStatic] private static byte[]? t_buffer;
 
+    [ThreadStatic] private static Listing? t_listing;
+
     public List<DirectoryEntry> List(string directory, bool directoriesOnly = false)
     {
-        var entries = new List<DirectoryEntry>();
-        ListInto(directory, entries, directoriesOnly);
+        var listing = t_listing ??= new Listing();
+        listing.Clear();
+        using (var native = new NativePath(directory))
+            ListInto(native.Bytes, listing, directoriesOnly);
+        var entries = new List<DirectoryEntry>(listing.Count);
+        for (var i = 0; i < listing.Count; i++)
+        {
+            var e = listing[i];
+            entries.Add(new DirectoryEntry(e.NameText, e.IsDirectory, e.IsFile));
+        }
         return entries;
     }
 
-    public void ListInto(string directory, List<DirectoryEntry> entries, bool directoriesOnly)
+    public void ListInto(ReadOnlySpan<byte> directory, Listing entries, bool directoriesOnly)
     {
-        var fd = Libc.Open(directory, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+        int fd;
+        fixed (byte* path = directory)
+            fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
         if (fd < 0)
             return; // gone, replaced by a file, or unreadable meanwhile: its own events tell the rest
         try
@@ -87,14 +106,13 @@ internal sealed unsafe class LinuxFileSystem : IFileSystem
                             continue;
                         if (directoriesOnly && type is not (Libc.DT_DIR or Libc.DT_UNKNOWN))
                             continue;
-                        var text = FileNames.Decode(name);
                         if (type == Libc.DT_UNKNOWN)
                         {
-                            type = TypeOf(PathText.Join(directory, text)); // a file system that does not fill d_type
+                            type = TypeOf(fd, record + 19); // a file system that does not fill d_type: one statx, relative to the open directory
                             if (directoriesOnly && type != Libc.DT_DIR)
                                 continue;
                         }
-                        entries.Add(new DirectoryEntry(text, type == Libc.DT_DIR, type == Libc.DT_REG));
+                        entries.Add(name, type == Libc.DT_DIR, type == Libc.DT_REG);
                     }
                 }
             }
@@ -143,10 +161,10 @@ internal sealed unsafe class LinuxFileSystem : IFileSystem
         }
     }
 
-    private static byte TypeOf(string path)
+    private static byte TypeOf(int directoryFd, byte* name)
     {
         var buffer = stackalloc byte[Libc.StatxSize];
-        if (Libc.Statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_TYPE, buffer) != 0)
+        if (Libc.Statx(directoryFd, name, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_TYPE, buffer) != 0)
             return Libc.DT_UNKNOWN;
         return (*(ushort*)(buffer + Libc.StatxModeOffset) & Libc.S_IFMT) switch
         {

@@ -138,6 +138,9 @@ public sealed class Watch
     /// <summary>The tree's <see cref="WatchOptions.WatchFailed"/>, inherited by the watches autoAdd adds below.</summary>
     internal Action<WatchResult>? WatchFailed => _settings.WatchFailed;
 
+    /// <summary>The generation now: a node whose chain is <see cref="UnmovedSince"/> it still has the path it had then.</summary>
+    internal static long Generation => Volatile.Read(ref s_generation);
+
     /// <summary>A new generation for a node that moves (called by the table after it re-linked the node).</summary>
     internal static void MarkMoved(Watch node) => Volatile.Write(ref node.MovedAt, Interlocked.Increment(ref s_generation));
 
@@ -188,7 +191,8 @@ public sealed class Watch
         }
     }
 
-    private bool UnmovedSince(long at)
+    /// <summary>Whether neither this node nor one above it moved after generation <paramref name="at"/>.</summary>
+    internal bool UnmovedSince(long at)
     {
         for (var n = this; n is not null; n = n.Parent)
             if (Volatile.Read(ref n.MovedAt) > at)

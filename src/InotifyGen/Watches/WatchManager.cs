@@ -160,52 +160,69 @@ public sealed class WatchManager : IDisposable
         // once the directory and its sub-directories have been listed (DirectoryWalk).
         var withheld = options.Recursive && _kernel is not FanotifyInstance ? SetUpReads(settings.Mask, settings.AutoAdd, tracked) : EventMask.None;
         var topKernelOnly = options.FollowSymlink ? EventMask.None : EventMask.DontFollow;
-        // Below the top, the walk found directories: IN_ONLYDIR keeps that true, and saves a stat per watch.
-        void AddOne(string p, bool walked)
-        {
-            if (filter is not null && filter.IsExcluded(p))
-            {
-                results.Add(WatchResult.Excluded(p));
-                return;
-            }
-            var kernelOnly = walked ? EventMask.OnlyDir : topKernelOnly;
-            var isDir = walked ? true : FileSystem.IsDirectory(p, followLinks: options.FollowSymlink);
-            try
-            {
-                results.Add(Add(p, settings, tracked, out _, kernelOnly, isDir, isDir ? withheld : EventMask.None));
-            }
-            catch (InotifyException e) when (walked && e.Errno is Libc.ENOENT or Libc.ENOTDIR)
-            {
-                results.Add(WatchResult.Gone(p, e)); // deleted or replaced since its listing: nothing to watch
-            }
-            catch (InotifyException e)
-            {
-                results.Add(WatchResult.Failed(p, e));
-                if (!options.Quiet)
-                    throw new WatchManagerException(e, results, null);
-                Log.WatchFailed(Logger, e.Message);
-            }
-        }
+        var answer = new SetUpAnswer(this, results, filter, options.Quiet);
+        var walk = options.Recursive && _kernel is not FanotifyInstance; // one fanotify mark already covers every directory below
         foreach (var given in paths)
         {
             var normal = NormalizePath(given);
             foreach (var top in options.DoGlob ? Glob.Expand(normal) : [normal])
             {
                 results.BeginTop();
-                if (options.Recursive && _kernel is FanotifyInstance)
-                    AddOne(top, walked: false); // one filesystem mark already covers every directory below
-                else if (options.Recursive)
-                    DirectoryWalk.Run(FileSystem, top, p => { AddOne(p, walked: !ReferenceEquals(p, top)); return true; },
-                        followTopLink: options.FollowSymlink,
-                        finished: withheld == EventMask.None ? null
-                            : p => Widen(p, ReferenceEquals(p, top) ? topKernelOnly | EventMask.OnlyDir : EventMask.OnlyDir));
+                Watch? watched = null;
+                var isDir = FileSystem.IsDirectory(top, followLinks: options.FollowSymlink);
+                if (filter is not null && filter.IsExcluded(top))
+                    results.Add(WatchResult.Excluded(top));
                 else
-                    AddOne(top, walked: false);
+                {
+                    try
+                    {
+                        watched = Add(top, settings, tracked, out _, topKernelOnly, isDir, isDir ? withheld : EventMask.None);
+                        results.Add(watched);
+                    }
+                    catch (InotifyException e)
+                    {
+                        answer.Failed(top, e, gone: false);
+                    }
+                }
+                // An excluded top, or one that failed, is walked below all the same (pyinotify's rule).
+                if (walk && isDir)
+                    new TreeSetUp(this, settings, tracked, withheld, answer).Run(top, watched, topKernelOnly);
             }
         }
         lock (_gate)
             _table.KeepPathsOf(results);
         return results;
+    }
+
+    /// <summary>AddWatch's answer, as a recursive set-up reports each directory below a top (and a top's failure).</summary>
+    private sealed class SetUpAnswer(WatchManager manager, WatchResults results, ExcludeFilter? filter, bool quiet) : ITreeSetUpReport
+    {
+        public bool Excludes(WalkPath path)
+        {
+            if (filter is null)
+                return false;
+            var text = path.ToString();
+            if (!filter.IsExcluded(text))
+                return false;
+            results.Add(WatchResult.Excluded(text));
+            return true;
+        }
+
+        public void Added(Watch watch) => results.Add(watch);
+
+        public bool Failed(string path, InotifyException error, bool gone)
+        {
+            if (gone)
+            {
+                results.Add(WatchResult.Gone(path, error)); // deleted or replaced since its listing: nothing to watch
+                return true;
+            }
+            results.Add(WatchResult.Failed(path, error));
+            if (!quiet)
+                throw new WatchManagerException(error, results, null);
+            Log.WatchFailed(manager.Logger, error.Message);
+            return true;
+        }
     }
 
     /// <summary>
@@ -456,16 +473,18 @@ public sealed class WatchManager : IDisposable
     internal static EventMask SetUpReads(EventMask mask, bool autoAdd, bool tracked) => KernelMask(mask, autoAdd, tracked) & ListingEvents;
 
     /// <summary>
-    /// Asks the kernel for everything the watch on <paramref name="path"/> wants, after a set-up watched it without
-    /// <see cref="ListingEvents"/>. A directory that moved since is widened where it is now; one gone or replaced is not.
+    /// Asks the kernel for everything <paramref name="w"/> wants, after a set-up watched it without
+    /// <see cref="ListingEvents"/>, at the walk's <paramref name="path"/> while nothing above it moved since generation
+    /// <paramref name="since"/>, or else where it is now. A watch that ended since is not widened.
     /// </summary>
-    internal void Widen(string path, EventMask kernelOnly)
+    internal void Widen(Watch w, WalkPath path, EventMask kernelOnly, long since)
     {
         lock (_gate)
         {
-            if (_kernel.IsClosed || _table.At(path) is not { } w)
+            if (_kernel.IsClosed || w.State != WatchState.Live)
                 return;
-            var got = _kernel.Add(w.Path, KernelMask(w.Mask, w.AutoAdd, w.Tracked) | kernelOnly | w.TransientMask);
+            var mask = KernelMask(w.Mask, w.AutoAdd, w.Tracked) | kernelOnly | w.TransientMask;
+            var got = w.UnmovedSince(since) ? _kernel.Add(path.Terminated, mask) : _kernel.Add(w.Path, mask);
             // Another directory took the path since: that is not this watch, and not ours to watch.
             if (got > 0 && got != w.Wd && _table.Live(got) is null)
                 _kernel.Remove(got);
@@ -480,9 +499,15 @@ public sealed class WatchManager : IDisposable
         new(ResolveMask(options.Mask, options.Handler), options.Handler, options.AutoAdd, options.ExcludeFilter ?? ExcludeFilter, options.WatchFailed);
 
     /// <summary>
-    /// Watches a directory a walk found below a top (the CLI's set-up) with the set-up's <paramref name="settings"/>:
-    /// no stat, IN_ONLYDIR, and <paramref name="withheld"/> left out until <see cref="Widen"/>. Throws <see cref="InotifyException"/>.
+    /// Watches the sub-directory a set-up walk is at (<see cref="TreeSetUp"/>) with the set-up's <paramref name="settings"/>:
+    /// no stat, IN_ONLYDIR, and <paramref name="withheld"/> left out until <see cref="Widen"/>. Found in the table by
+    /// <paramref name="parent"/>, the watch of the directory the walk listed, while nothing above it moved since
+    /// generation <paramref name="since"/> (the walk's start); by its path otherwise. Throws <see cref="InotifyException"/>.
     /// </summary>
+    internal Watch AddWalked(Watch parent, WalkPath path, WatchSettings settings, bool tracked, EventMask withheld, long since) =>
+        Add(new Place(parent, path, since), settings, tracked, out _, out _, EventMask.OnlyDir, isDir: true, deferMove: false, withheld);
+
+    /// <summary><see cref="AddWalked(Watch, WalkPath, WatchSettings, bool, EventMask, long)"/> by path: below a directory the set-up did not watch.</summary>
     internal Watch AddWalked(string path, WatchSettings settings, bool tracked, EventMask withheld) =>
         Add(path, settings, tracked, out _, EventMask.OnlyDir, isDir: true, withheld);
 
@@ -493,6 +518,38 @@ public sealed class WatchManager : IDisposable
     /// left as it is: the caller moves it once the queued events of that past have been read against the old paths.
     /// </summary>
     private Watch Add(string path, WatchSettings settings, bool tracked, out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir,
+        bool deferMove, EventMask withheld = EventMask.None) =>
+        Add(new Place(path), settings, tracked, out created, out movedFrom, kernelOnly, isDir, deferMove, withheld);
+
+    /// <summary>
+    /// Where a watch goes: a path, or the directory a walk is at (<see cref="WalkPath"/>) below <see cref="Parent"/>,
+    /// the watch of the directory it listed: found in the table by that watch and the name's bytes, added to the
+    /// kernel with the path's bytes, so a set-up makes no path string per directory.
+    /// </summary>
+    private readonly ref struct Place
+    {
+        public Place(string path) => Path = path;
+
+        public Place(Watch parent, WalkPath walked, long since)
+        {
+            Parent = parent;
+            Walked = walked;
+            Since = since;
+        }
+
+        public string? Path { get; }
+        public Watch? Parent { get; }
+        public WalkPath? Walked { get; }
+        public long Since { get; }
+
+        /// <summary>The walk's parent watch, while it still is the directory at the walk's path (live, and nothing above it moved).</summary>
+        public Watch? ParentStill => Parent is { State: WatchState.Live } p && p.UnmovedSince(Since) ? p : null;
+
+        /// <summary>The path as text: for messages, and the rare bookkeeping that needs it.</summary>
+        public string Text => Path ?? Walked!.ToString();
+    }
+
+    private Watch Add(in Place place, WatchSettings settings, bool tracked, out bool created, out string? movedFrom, EventMask kernelOnly, bool? isDir,
         bool deferMove, EventMask withheld = EventMask.None)
     {
         movedFrom = null;
@@ -500,7 +557,7 @@ public sealed class WatchManager : IDisposable
         {
             ThrowIfClosed();
             // A tree stays tracked when one of its directories is watched again without recursive/autoAdd.
-            var spot = _table.Locate(path);
+            var spot = place.ParentStill is { } parent ? _table.LocateChild(parent, place.Walked!.Name) : _table.Locate(place.Text);
             var holder = spot.Live;
             if (holder is { Tracked: true })
                 tracked = true;
@@ -512,29 +569,30 @@ public sealed class WatchManager : IDisposable
                 if ((kernelMask & EventMask.AllEvents) == 0)
                     kernelMask |= EventMask.DeleteSelf;
             }
-            var wd = _kernel.Add(path, kernelMask | kernelOnly);
+            var wd = place.Walked is { } walked ? _kernel.Add(walked.Terminated, kernelMask | kernelOnly) : _kernel.Add(place.Path!, kernelMask | kernelOnly);
             if (wd < 0)
-                throw InotifyErrors.ForWatch(-wd, path);
+                throw InotifyErrors.ForWatch(-wd, place.Text);
             created = false;
             if (_table.Live(wd) is { } existing)
             {
-                // Same inode watched again (pyinotify replaces the settings and keeps the wd). A different path
+                // Same inode watched again (pyinotify replaces the settings and keeps the wd). Another place
                 // means the directory moved without our seeing it: its sub-watches moved with it.
-                if (existing.Path != path)
+                if (!ReferenceEquals(spot.Node, existing))
                 {
                     movedFrom = existing.Path;
                     if (!deferMove)
-                        RemoveFromKernel(_table.Move(existing.Path, path));
+                        RemoveFromKernel(_table.Move(existing.Path, place.Text));
                 }
                 existing.Settings = existing.TransientFiles is { } transient ? settings with { TransientFiles = transient } : settings;
                 existing.Tracked = tracked;
                 return existing;
             }
-            var w = new Watch(wd, settings, isDir ?? FileSystem.IsDirectory(path, followLinks: true)) { Tracked = tracked };
+            var w = new Watch(wd, settings, isDir ?? FileSystem.IsDirectory(place.Path!, followLinks: true)) { Tracked = tracked };
             if (_table.Add(w, spot) is { } stale)
                 RemoveFromKernel([stale]);
             created = true;
-            Log.WatchAdded(Logger, wd, path);
+            if (Logger.IsEnabled(LogLevel.Debug))
+                Log.WatchAdded(Logger, wd, place.Text);
             return w;
         }
     }

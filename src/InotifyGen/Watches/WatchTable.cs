@@ -113,7 +113,7 @@ internal sealed class WatchTable
             return TakePlace(w, old);
         }
         if (spot.Parent is null)
-            return AddWithNewParents(w, spot.Path);
+            return AddWithNewParents(w, spot.Path!);
         if (spot.Node is { } holder)
             return TakePlace(w, holder);
         Link(w, spot.Parent, spot.Name, spot.Hash);
@@ -161,6 +161,18 @@ internal sealed class WatchTable
             if (rented is not null)
                 ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Locate"/> for the entry <paramref name="name"/> of the directory whose node is <paramref name="parent"/>:
+    /// a walk that holds its directory's watch finds a sub-directory's spot with one probe and no path.
+    /// </summary>
+    public Spot LocateChild(Watch parent, ReadOnlySpan<byte> name)
+    {
+        var hash = ChildIndex.Hash(parent, name);
+        return _children.Find(parent, name, hash) is { } node
+            ? new Spot(null, parent, node.Name, hash, node)
+            : new Spot(null, parent, _names.Get(name), hash, null);
     }
 
     /// <summary>
@@ -519,9 +531,10 @@ internal sealed class WatchTable
 
 /// <summary>
 /// What <see cref="WatchTable.Locate"/> found for a path: the node on it (<see cref="Node"/>, null if none) and, to put
-/// one there, its parent's node (null when a directory above has no node yet), its encoded name and that name's hash.
+/// one there, its parent's node (null when a directory above has no node yet: then <see cref="Path"/> is given), its
+/// encoded name and that name's hash.
 /// </summary>
-internal readonly record struct Spot(string Path, Watch? Parent, byte[] Name, int Hash, Watch? Node)
+internal readonly record struct Spot(string? Path, Watch? Parent, byte[] Name, int Hash, Watch? Node)
 {
     /// <summary>The path is "/".</summary>
     public bool IsRoot => Name.Length == 0;

@@ -203,6 +203,29 @@ public class WatchCompositionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AddWatch_Recursive_DirectoryMovedAndMadeAgainDuringTheWalk_WhatTheWalkFindsAfterIsWatchedAtItsPath()
+    {
+        using var dir = new TempDir(tmpfs: true);
+        Directory.CreateDirectory(dir["a/x"]);
+        // Right after the walk lists a: a moves to b (and the table with it, as the notifier would move it), and a new
+        // a/x is made. The walk then watches the a/x it listed, by its path: the new one, which is not below b.
+        var fs = new MovingAfterListing(dir["a"], dir["b"]);
+        using var wm = new WatchManager(new InotifyInstance(), fs, TimeProvider.System);
+        fs.Manager = wm;
+
+        var results = wm.AddWatch(dir.Path, new WatchOptions { Mask = EventMask.Create, Recursive = true, Quiet = false });
+
+        Assert.True(fs.Moved);
+        Assert.All(results, r => Assert.True(r.Succeeded, r.Path));
+        Assert.Equal(dir["b"], wm.WatchAt(dir["b"])?.Path);
+        var x = wm.WatchAt(dir["a/x"]);
+        Assert.NotNull(x);
+        Assert.Equal(dir["a/x"], x.Path);
+        Assert.Null(wm.WatchAt(dir["b/x"])); // the old x moved with b unseen by this walk; the new one is not there
+        Assert.Equal(new[] { dir.Path, dir["a/x"], dir["b"] }.Order(StringComparer.Ordinal), wm.Watches.Values.Select(w => w.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Unmount_TmpfsInsideARecursiveTree_TheMountPointIsWatchedAgain_AndTheWatchesAboveStay() =>
         Repeat.Run(output, "tmpfs unmounted under a recursive watch", 10, i =>
         {
@@ -311,6 +334,31 @@ public class WatchCompositionTests(ITestOutputHelper output)
         var err = p.StandardError.ReadToEnd();
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, $"{command} {string.Join(' ', all)}: {err}");
+    }
+
+    /// <summary>The real file system, except that <paramref name="from"/> moves to <paramref name="to"/> right after it is listed, and a new one is made in its place.</summary>
+    private sealed class MovingAfterListing(string from, string to) : IFileSystem
+    {
+        public WatchManager? Manager { get; set; }
+
+        public bool Moved { get; private set; }
+
+        public List<DirectoryEntry> List(string directory, bool directoriesOnly = false)
+        {
+            var entries = LinuxFileSystem.Instance.List(directory, directoriesOnly);
+            if (directory == from && !Moved)
+            {
+                Directory.Move(from, to);
+                Manager!.RenameTree(from, to);
+                Directory.CreateDirectory(Path.Combine(from, "x"));
+                Moved = true;
+            }
+            return entries;
+        }
+
+        public bool IsDirectory(string path, bool followLinks) => LinuxFileSystem.Instance.IsDirectory(path, followLinks);
+
+        public WriteState Writers(string path) => LinuxFileSystem.Instance.Writers(path);
     }
 
     /// <summary>The real file system, except that one directory is deleted right after <paramref name="after"/> is listed.</summary>
