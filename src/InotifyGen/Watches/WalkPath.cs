@@ -34,7 +34,7 @@ internal sealed class WalkPath
     public void Enter(int length, ReadOnlySpan<byte> name)
     {
         _length = length;
-        var slash = length == 1 && _bytes[0] == (byte)'/' ? 0 : 1; // "/" + name, not "//name"
+        var slash = length > 0 && _bytes[length - 1] == (byte)'/' ? 0 : 1; // "/" + name, not "//name"
         Reserve(slash + name.Length);
         if (slash == 1)
             _bytes[_length++] = (byte)'/';
