@@ -157,7 +157,7 @@ public sealed class WatchManager : IDisposable
         var tracked = options.Recursive || options.AutoAdd;
         var results = new WatchResults();
         // A recursive set-up watches each directory without the events its own listing causes, and widens the watch
-        // once the directory and its sub-directories have been listed (DirectoryWalk).
+        // once the directory and its sub-directories have been listed (TreeSetUp).
         var withheld = options.Recursive && _kernel is not FanotifyInstance ? SetUpReads(settings.Mask, settings.AutoAdd, tracked) : EventMask.None;
         var topKernelOnly = options.FollowSymlink ? EventMask.None : EventMask.DontFollow;
         var answer = new SetUpAnswer(this, results, filter, options.Quiet);
