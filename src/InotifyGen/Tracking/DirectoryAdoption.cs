@@ -124,6 +124,8 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             _relocations.RemoveAt(i--);
             if (r.Parent is { IsRemoved: true })
                 Lost(r.Watch); // the directory it was found in went since, deleted or out of the tree: with it
+            else if (r.Parent is { } parent && IsAway(parent))
+                MoveAway(r.Watch, r.Destination);
             else
                 Move(r.Watch, r.Destination);
         }
@@ -201,6 +203,24 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             _away.Remove(w);
         manager.DetachTree(path, includeSelf: true, keep: IsRelocating);
         Drop(path);
+    }
+
+    /// <summary>
+    /// <see cref="Move"/> into a directory that is away itself (on its way to where another listing found it): the
+    /// watch and those below it stay away with it, and are reported when it arrives (<see cref="Move"/> of it).
+    /// </summary>
+    private void MoveAway(Watch watch, string to)
+    {
+        _listAfterMove.Remove(watch);
+        if (watch.IsRemoved)
+            return;
+        if (watch.Path != to)
+        {
+            var from = watch.Path;
+            manager.RenameTree(from, to);
+            Rebase(from, to);
+        }
+        WentAway(watch.Path);
     }
 
     private void Move(Watch watch, string to)
