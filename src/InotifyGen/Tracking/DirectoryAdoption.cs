@@ -22,6 +22,8 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     // Watches (and those below them) kept when a directory above them left the tree, because a listing found them
     // back inside: until they arrive there, they are outside, and their events name no path of the tree.
     private readonly HashSet<Watch> _away = new();
+    // Watches a rescan added whose directory moved before the rescan could list it: listed where the move takes them.
+    private readonly HashSet<Watch> _unlisted = new();
 
     public void OnCreate(Watch w, EventMask mask, ReadOnlySpan<byte> name)
     {
@@ -66,8 +68,29 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             Missed(path);
             return;
         }
-        if (created) // else it was watched already, so its content was reported all along
+        // Else it was watched already, so its content was reported all along, unless its listing found it gone.
+        if (created || (_unlisted.Count > 0 && _unlisted.Remove(child)))
             ReportContent(child);
+    }
+
+    /// <summary>
+    /// A rescan watched <paramref name="w"/>, but its directory moved before the rescan listed it: its content is
+    /// listed once an event names where it went (<see cref="ListUnlisted"/>, or <see cref="WatchNew"/> of it there).
+    /// </summary>
+    public void Unlisted(Watch w)
+    {
+        _unlisted.RemoveWhere(u => u.IsRemoved);
+        _unlisted.Add(w);
+    }
+
+    /// <summary>A directory moved to <paramref name="path"/>: what a rescan could not list below it is listed now.</summary>
+    public void ListUnlisted(string path)
+    {
+        if (_unlisted.Count == 0)
+            return;
+        foreach (var w in manager.WatchesUnder(path))
+            if (_unlisted.Remove(w) && !w.IsRemoved)
+                ReportContent(w);
     }
 
     /// <summary>
@@ -279,6 +302,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         Relocate(long.MaxValue, reached: true); // what a listing found is still true; only the queued past is lost
         _listAfterMove.Clear();
         _away.Clear();
+        _unlisted.Clear();
     }
 
     /// <summary>

@@ -93,6 +93,8 @@ internal sealed class MovePairing(ILookAhead queue, WatchManager manager, TimePr
         // its own watch moved here with this event or a listing had already found it here by its inode.
         if (source is not null)
             adoption.Rebase(source, path);
+        if (moved is not null)
+            adoption.ListUnlisted(path);
         // Moved in from outside the tree (or from a part of it not watched): watched and reported as if created.
         if (moved is null && !listed && w.AutoAdd && !w.IsRemoved)
             adoption.WatchNew(w, path);

@@ -91,7 +91,7 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
     /// </summary>
     private bool Walk(Watch root)
     {
-        var rescan = new RescanVisitor(queue, manager, adoption, root);
+        var rescan = new RescanVisitor(queue, manager, adoption, fs, root);
         DirectoryWalk.Walk(fs, root.Path, root.Path, rescan);
         if (rescan.Stopped)
             return false;
@@ -103,7 +103,7 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
     }
 
     /// <summary>The rescan's visit of each directory: watched again with its tree's settings, then listed.</summary>
-    private sealed class RescanVisitor(ILookAhead queue, WatchManager manager, DirectoryAdoption adoption, Watch root) : IDirectoryVisitor<string>
+    private sealed class RescanVisitor(ILookAhead queue, WatchManager manager, DirectoryAdoption adoption, IFileSystem fs, Watch root) : IDirectoryVisitor<string>
     {
         public readonly HashSet<string> Visited = new(StringComparer.Ordinal);
         // Listed during the walk, gone when the walk reached them: moved or deleted while the walk ran, so after the
@@ -137,6 +137,14 @@ internal sealed class OverflowRecovery(ILookAhead queue, WatchManager manager, I
                 return null;
             Visited.Add(dir);
             return dir;
+        }
+
+        // A listing that found the directory gone (moved since its watch was added): listed where it went.
+        public bool Listed(string dir, Listing entries)
+        {
+            if (entries.Count == 0 && !fs.IsDirectory(dir, followLinks: false) && manager.WatchAt(dir) is { } moved)
+                adoption.Unlisted(moved);
+            return true;
         }
 
         public string? Enter(string dir, WalkPath path, ListedEntry entry)

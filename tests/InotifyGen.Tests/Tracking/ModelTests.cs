@@ -94,6 +94,9 @@ public class ModelTests(ITestOutputHelper output)
         // A directory a listing found inside another on its way to where a later listing found that one: it arrived
         // in view while its new parent was still away, and an entry made in it was reported at the path it had left.
         "301 True 16 2,832,439,2 7,524,193,1 8,924,34,5 1,179,635,1 4,652,230,5 4,637,216,4 0,780,563,3 0,286,628,0 7,888,311,2 9,61,275,5 3,647,390,5 4,421,784,0 1,558,604,2 4,888,147,1 9,213,672,3 8,765,196,1 1,144,298,5 8,479,931,2 6,139,6,3 1,164,31,2 0,934,923,2 9,687,365,1 1,704,667,5 6,39,275,6 2,143,951,1 0,608,854,1 2,804,13,1 1,122,323,5 3,947,734,0 0,366,343,4 9,405,89,4 8,984,209,4 5,933,822,0 0,294,187,3 3,447,249,0 0,650,142,1 1,285,142,6 3,293,958,3 8,941,161,2",
+        // A rescan watched a directory, which then moved (with its parent) before the rescan listed it: the listing
+        // found nothing, and a directory made in it before was never watched once the move was read.
+        "506 True 27 4,402,501,0 3,293,510,4 1,548,258,1 0,119,403,1 6,286,664,0 8,461,423,5",
         "703 False 16384 back-in 5,277,198,5 5,471,171,3 7,63,190,4 3,272,956,0 4,113,792,0 3,869,698,1 2,220,341,5 5,548,53,5 1,100,780,1 8,940,590,0 9,832,265,6 8,956,40,2 8,694,457,3 8,770,190,2 4,537,100,0 1,541,56,0 8,438,96,5 6,765,899,4 2,331,543,0 0,572,500,4 1,44,993,0 3,733,565,1 0,802,569,3 0,842,404,0 3,891,462,4",
     };
 
