@@ -39,8 +39,15 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
     {
         if (w.Tracked)
             _synthesised.Remove(w.Wd, name);
-        if (_missed.Count > 0 && (mask & EventMask.IsDir) != 0)
-            TakeMissed(PathText.Join(w.Path, FileNames.Decode(name)));
+        if ((mask & EventMask.IsDir) == 0)
+            return;
+        var path = PathText.Join(w.Path, FileNames.Decode(name));
+        if (_missed.Count > 0)
+            TakeMissed(path);
+        // Its watch ended before this (with its IN_IGNORED), and so did each one below it, unless an overflow lost
+        // that one's IN_IGNORED: a watch still below it is of a directory that is gone.
+        if (w.Tracked && manager.WatchAt(path) is null && manager.WatchesUnder(path) is { Count: > 0 })
+            manager.DetachTree(path, includeSelf: true, keep: IsRelocating);
     }
 
     /// <summary>An entry of <paramref name="w"/> moved away: a later IN_CREATE of the same name is a new entry.</summary>
