@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -15,7 +16,9 @@ namespace InotifyGen.Cli.Output;
 /// </summary>
 /// <remarks>
 /// The one source of this format: the CLI's --json writes it, and InotifyGen.Nats compiles this file in for its
-/// message bodies. Not thread-safe (one writer and one path buffer, reused).
+/// message bodies. An event whose name and paths are printable ASCII without '"' or '\' (nearly all) is written
+/// straight into the buffer, since no byte of it needs escaping; any other goes through <see cref="Utf8JsonWriter"/>,
+/// and both give the same bytes (EventJsonTests). Not thread-safe (one writer and one path buffer, reused).
 /// </remarks>
 internal sealed class EventJson
 {
@@ -31,8 +34,79 @@ internal sealed class EventJson
     private readonly ByteBuffer _pathName = new(256);
     private readonly Dictionary<EventMask, JsonEncodedText> _maskNames = new();
 
+    // The bytes a JSON string may not hold as they are, or that may not be valid UTF-8 on their own.
+    private static readonly SearchValues<byte> NeedsWriter = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\', .. Enumerable.Range(0x7F, 0x81).Select(b => (byte)b)]);
+
+    private readonly Dictionary<EventMask, byte[]> _maskNameBytes = new();
+
     /// <summary>Appends the event's object (without a line end) to <paramref name="to"/>.</summary>
     public void Write(in EventRecord r, ByteBuffer to)
+    {
+        if (!r.HasWatch || (Plain(r.Name) && Plain(r.Path) && (!r.HasSrcPathName || Plain(r.SrcPathName))))
+            WritePlain(in r, to);
+        else
+            WriteEscaped(in r, to);
+    }
+
+    private static bool Plain(ReadOnlySpan<byte> value) => value.IndexOfAny(NeedsWriter) < 0;
+
+    /// <summary><see cref="Write"/> of an event with nothing to escape: the same bytes, without the writer.</summary>
+    private void WritePlain(in EventRecord r, ByteBuffer to)
+    {
+        to.Append((byte)'{');
+        if (r.HasWatch)
+        {
+            to.Append("\"wd\":"u8);
+            to.AppendNumber(r.Wd);
+            to.Append((byte)',');
+        }
+        to.Append("\"mask\":"u8);
+        to.AppendNumber((uint)r.Mask);
+        to.Append(",\"maskname\":\""u8);
+        to.Append(MaskNameBytesOf(r.Mask));
+        to.Append((byte)'"');
+        if (r.HasWatch)
+        {
+            to.Append(r.IsDir ? ",\"dir\":true"u8 : ",\"dir\":false"u8);
+            if ((r.Mask & EventMask.Move) != 0)
+            {
+                to.Append(",\"cookie\":"u8);
+                to.AppendNumber(r.Cookie);
+            }
+            PlainString(to, ",\"name\":\""u8, r.Name);
+            PlainString(to, ",\"path\":\""u8, r.Path);
+            to.Append(",\"pathname\":\""u8);
+            to.AppendJoined(r.Path, r.Name);
+            to.Append((byte)'"');
+            if (r.HasSrcPathName)
+                PlainString(to, ",\"src_pathname\":\""u8, r.SrcPathName);
+        }
+        if ((r.Flags & EventFlags.Synthetic) != 0)
+            to.Append(",\"synthetic\":true"u8);
+        if ((r.Flags & EventFlags.EventsLost) != 0)
+            to.Append(",\"events_lost\":true"u8);
+        if ((r.Flags & EventFlags.MovedOut) != 0)
+            to.Append(",\"moved_out\":true"u8);
+        to.Append((byte)'}');
+    }
+
+    private static void PlainString(ByteBuffer to, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    {
+        to.Append(field);
+        to.Append(value);
+        to.Append((byte)'"');
+    }
+
+    private byte[] MaskNameBytesOf(EventMask mask)
+    {
+        if (!_maskNameBytes.TryGetValue(mask, out var bytes))
+            _maskNameBytes[mask] = bytes = MaskNameOf(mask).EncodedUtf8Bytes.ToArray();
+        return bytes;
+    }
+
+    /// <summary><see cref="Write"/> through <see cref="Utf8JsonWriter"/>, which escapes what needs it (any event; internal for the tests that compare the two).</summary>
+    internal void WriteEscaped(in EventRecord r, ByteBuffer to)
     {
         var w = _json;
         w.Reset(to);
