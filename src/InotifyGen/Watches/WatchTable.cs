@@ -150,11 +150,7 @@ internal sealed class WatchTable
                 return new Spot(path, null, [], 0, _root);
             if (FindParent(names.Parent) is not { } parent)
                 return new Spot(path, null, _names.Get(names.Last), 0, null);
-            var hash = ChildIndex.Hash(parent, names.Last);
-            // The name's array only where a node may go in: a path already held needs none.
-            return _children.Find(parent, names.Last, hash) is { } node
-                ? new Spot(path, parent, node.Name, hash, node)
-                : new Spot(path, parent, _names.Get(names.Last), hash, null);
+            return SpotUnder(parent, names.Last, path);
         }
         finally
         {
@@ -167,12 +163,15 @@ internal sealed class WatchTable
     /// <see cref="Locate"/> for the entry <paramref name="name"/> of the directory whose node is <paramref name="parent"/>:
     /// a walk that holds its directory's watch finds a sub-directory's spot with one probe and no path.
     /// </summary>
-    public Spot LocateChild(Watch parent, ReadOnlySpan<byte> name)
+    public Spot LocateChild(Watch parent, ReadOnlySpan<byte> name) => SpotUnder(parent, name, path: null);
+
+    private Spot SpotUnder(Watch parent, ReadOnlySpan<byte> name, string? path)
     {
         var hash = ChildIndex.Hash(parent, name);
+        // The name's array only where a node may go in: a path already held needs none.
         return _children.Find(parent, name, hash) is { } node
-            ? new Spot(null, parent, node.Name, hash, node)
-            : new Spot(null, parent, _names.Get(name), hash, null);
+            ? new Spot(path, parent, node.Name, hash, node)
+            : new Spot(path, parent, _names.Get(name), hash, null);
     }
 
     /// <summary>
