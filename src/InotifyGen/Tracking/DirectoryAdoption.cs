@@ -46,7 +46,7 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             TakeMissed(path);
         // Its watch ended before this (with its IN_IGNORED), and so did each one below it, unless an overflow lost
         // that one's IN_IGNORED: a watch still below it is of a directory that is gone.
-        if (w.Tracked && manager.WatchAt(path) is null && manager.WatchesUnder(path) is { Count: > 0 })
+        if (w.Tracked && manager.WatchAt(path) is null)
             manager.DetachTree(path, includeSelf: true, keep: IsRelocating);
     }
 
@@ -244,13 +244,19 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
         _listAfterMove.Remove(watch);
         if (watch.IsRemoved)
             return;
-        if (watch.Path != to)
-        {
-            var from = watch.Path;
-            manager.RenameTree(from, to);
-            Rebase(from, to);
-        }
+        RenameTo(watch, to);
         WentAway(watch.Path);
+    }
+
+    /// <summary>Moves <paramref name="watch"/> and those below it to <paramref name="to"/>; false when it is there already.</summary>
+    private bool RenameTo(Watch watch, string to)
+    {
+        if (watch.Path == to)
+            return false;
+        var from = watch.Path;
+        manager.RenameTree(from, to);
+        Rebase(from, to);
+        return true;
     }
 
     private void Move(Watch watch, string to)
@@ -263,11 +269,8 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
             foreach (var w in manager.WatchesUnder(watch.Path))
                 if (_away.Remove(w) && !w.IsRemoved)
                     (back ??= new()).Add(w);
-        if (watch.IsRemoved || watch.Path == to)
+        if (watch.IsRemoved || !RenameTo(watch, to))
             return;
-        var from = watch.Path;
-        manager.RenameTree(from, to);
-        Rebase(from, to);
         if (list || back is not null)
             ReportContent(watch);
         if (back is not null)
@@ -389,17 +392,18 @@ internal sealed class DirectoryAdoption(ILookAhead queue, WatchManager manager, 
 
         public Watch? Enter(Watch dir, WalkPath path, ListedEntry entry)
         {
-            if (dir.ExcludeFilter is { } filter && filter.IsExcluded(path.ToString()))
+            var adopt = entry.IsDirectory && dir.AutoAdd;
+            var at = adopt || dir.ExcludeFilter is not null ? path.ToString() : null;
+            if (dir.ExcludeFilter?.IsExcluded(at!) == true)
                 return null;
             var bytes = entry.Name.ToArray();
             var name = entry.NameText;
             Watch? sub = null;
-            if (entry.IsDirectory && dir.AutoAdd)
+            if (adopt)
             {
-                var at = path.ToString();
-                sub = adoption.AddLike(at, dir, out var created);
+                sub = adoption.AddLike(at!, dir, out var created);
                 if (sub is null)
-                    adoption.Missed(at);
+                    adoption.Missed(at!);
                 if (sub is not null && !created)
                     sub = null; // already watched: its content is reported by its own watch
             }
