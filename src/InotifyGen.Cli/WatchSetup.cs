@@ -112,7 +112,7 @@ internal sealed class WatchSetup(WatchManager wm, CliOptions o, PathFilter filte
             }
             catch (InotifyException e)
             {
-                ((ITreeSetUpReport)this).Failed(top, e, gone: e.Errno is 2 or 20);
+                ((ITreeSetUpReport)this).Failed(top, e, TreeSetUp.IsGone(e));
                 return;
             }
         }

@@ -17,7 +17,7 @@ namespace InotifyGen.Cli.Output;
 /// <remarks>
 /// The one source of this format: the CLI's --json writes it, and InotifyGen.Nats compiles this file in for its
 /// message bodies. An event whose name and paths are printable ASCII without '"' or '\' (nearly all) is written
-/// straight into the buffer, since no byte of it needs escaping; any other goes through <see cref="Utf8JsonWriter"/>,
+/// straight into the buffer (the mask names are the writer's own encoded texts), since no byte of it needs escaping; any other goes through <see cref="Utf8JsonWriter"/>,
 /// and both give the same bytes (EventJsonTests). Not thread-safe (one writer and one path buffer, reused).
 /// </remarks>
 internal sealed class EventJson
@@ -37,8 +37,6 @@ internal sealed class EventJson
     // The bytes a JSON string may not hold as they are, or that may not be valid UTF-8 on their own.
     private static readonly SearchValues<byte> NeedsWriter = SearchValues.Create(
         [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\', .. Enumerable.Range(0x7F, 0x81).Select(b => (byte)b)]);
-
-    private readonly Dictionary<EventMask, byte[]> _maskNameBytes = new();
 
     /// <summary>Appends the event's object (without a line end) to <paramref name="to"/>.</summary>
     public void Write(in EventRecord r, ByteBuffer to)
@@ -64,7 +62,7 @@ internal sealed class EventJson
         to.Append("\"mask\":"u8);
         to.AppendNumber((uint)r.Mask);
         to.Append(",\"maskname\":\""u8);
-        to.Append(MaskNameBytesOf(r.Mask));
+        to.Append(MaskNameOf(r.Mask).EncodedUtf8Bytes);
         to.Append((byte)'"');
         if (r.HasWatch)
         {
@@ -96,13 +94,6 @@ internal sealed class EventJson
         to.Append(field);
         to.Append(value);
         to.Append((byte)'"');
-    }
-
-    private byte[] MaskNameBytesOf(EventMask mask)
-    {
-        if (!_maskNameBytes.TryGetValue(mask, out var bytes))
-            _maskNameBytes[mask] = bytes = MaskNameOf(mask).EncodedUtf8Bytes.ToArray();
-        return bytes;
     }
 
     /// <summary><see cref="Write"/> through <see cref="Utf8JsonWriter"/>, which escapes what needs it (any event; internal for the tests that compare the two).</summary>

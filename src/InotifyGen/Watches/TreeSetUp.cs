@@ -75,9 +75,12 @@ internal sealed class TreeSetUp(WatchManager manager, WatchSettings settings, bo
         }
         catch (InotifyException e)
         {
-            return report.Failed(path.ToString(), e, gone: e.Errno is Interop.Libc.ENOENT or Interop.Libc.ENOTDIR) ? Unwatched : null;
+            return report.Failed(path.ToString(), e, IsGone(e)) ? Unwatched : null;
         }
     }
+
+    /// <summary>Whether a walked directory could not be watched because it was deleted or replaced since its listing.</summary>
+    public static bool IsGone(InotifyException e) => e.Errno is Interop.Libc.ENOENT or Interop.Libc.ENOTDIR;
 
     // The value is the directory whose watch the sub-directory goes under; it is watched when visited.
     public Watch? Enter(Watch dir, WalkPath path, ListedEntry entry) =>
